@@ -1,0 +1,1 @@
+//! pallet-meters (being written).

@@ -1,0 +1,1 @@
+//! pallet-prepaid (being written).

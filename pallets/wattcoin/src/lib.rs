@@ -1,0 +1,1 @@
+//! pallet-wattcoin (being written).

@@ -1,0 +1,1 @@
+//! The runtime API reporting a meter's prepaid status.

@@ -1,0 +1,1 @@
+//! Readings and the signed reading format: see docs/protocol.md.
