@@ -1,0 +1,110 @@
+//! Types stored by pallet-wattcoin.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::pallet_prelude::RuntimeDebug;
+use scale_info::TypeInfo;
+use sp_runtime::traits::{AtLeast32BitUnsigned, Saturating, Zero};
+
+/// The identifier of a redemption, unique chain-wide and strictly increasing (the first
+/// redemption has id 0).
+pub type RedemptionId = u64;
+
+/// Key of a used receipt under its vendor: `blake2_256` of the receipt bytes.
+pub type ReceiptHash = [u8; 32];
+
+/// A licensed vendor: its allowance and where it stands in the current allowance window.
+///
+/// The allowance is a *float per period*: in every window of `period` blocks a vendor may
+/// issue at most `allowance`. Windows are aligned to multiples of `period` counted from block
+/// 0, so window `k` covers blocks `[k * period, (k + 1) * period)`; the float refills at the
+/// first block of each window. A `period` so long that the chain never leaves its first window
+/// makes the allowance a lifetime cap.
+#[derive(
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	RuntimeDebug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct VendorInfo<Balance, BlockNumber> {
+	/// The most the vendor may issue in one window.
+	pub allowance: Balance,
+	/// The window length in blocks. Never zero.
+	pub period: BlockNumber,
+	/// The first block of the window `issued_in_window` refers to (a multiple of `period`).
+	pub window_start: BlockNumber,
+	/// What the vendor issued in the window starting at `window_start`.
+	pub issued_in_window: Balance,
+	/// What the vendor issued since it was (last) licensed.
+	pub total_issued: Balance,
+	/// What holders redeemed through the vendor since it was (last) licensed.
+	pub total_redeemed: Balance,
+}
+
+impl<Balance, BlockNumber> VendorInfo<Balance, BlockNumber>
+where
+	Balance: AtLeast32BitUnsigned + Copy,
+	BlockNumber: AtLeast32BitUnsigned + Copy,
+{
+	/// A fresh license at block `now`: nothing issued yet.
+	///
+	/// `period` must be non-zero; callers check it (a zero period is treated as one block so
+	/// that nothing here can divide by zero).
+	pub fn new(allowance: Balance, period: BlockNumber, now: BlockNumber) -> Self {
+		Self {
+			allowance,
+			period,
+			window_start: window_start(now, period),
+			issued_in_window: Zero::zero(),
+			total_issued: Zero::zero(),
+			total_redeemed: Zero::zero(),
+		}
+	}
+
+	/// Move to the window containing `now` if it is a later one, refilling the float.
+	pub fn roll_window(&mut self, now: BlockNumber) {
+		let start = window_start(now, self.period);
+		if start > self.window_start {
+			self.window_start = start;
+			self.issued_in_window = Zero::zero();
+		}
+	}
+
+	/// What the vendor may still issue in the window containing `now`.
+	pub fn remaining_at(&self, now: BlockNumber) -> Balance {
+		if window_start(now, self.period) > self.window_start {
+			self.allowance
+		} else {
+			self.allowance.saturating_sub(self.issued_in_window)
+		}
+	}
+
+	/// Change the allowance and the period at block `now`.
+	///
+	/// What was issued in the current window still counts against the new allowance: lowering
+	/// the allowance below it stops issuing until the next window, and changing the period does
+	/// not hand out a fresh float. The window is re-aligned to the new period.
+	pub fn reconfigure(&mut self, allowance: Balance, period: BlockNumber, now: BlockNumber) {
+		self.roll_window(now);
+		self.allowance = allowance;
+		self.period = period;
+		self.window_start = window_start(now, period);
+	}
+}
+
+/// The first block of the window of length `period` that contains `now`.
+///
+/// A zero `period` (which the pallet never stores) is treated as a period of one block.
+pub fn window_start<BlockNumber: AtLeast32BitUnsigned + Copy>(
+	now: BlockNumber,
+	period: BlockNumber,
+) -> BlockNumber {
+	match now.checked_rem(&period) {
+		Some(offset) => now.saturating_sub(offset),
+		None => now,
+	}
+}

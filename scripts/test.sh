@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every test: the crates' unit and mock-runtime tests, then the end-to-end tests that drive a
+# real node through @polkadot/api. Exits non-zero on the first failure.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+stage() {
+	local name="$1"; shift
+	local start=$SECONDS
+	log "stage '$name' started"
+	"$@"
+	log "stage '$name' took $((SECONDS - start)) s"
+}
+
+run_cargo_tests() {
+	# Release, like the node build, so one set of compiled dependencies serves both.
+	(cd "$REPO_ROOT" && cargo test --release --locked --workspace --exclude wattcoin-node)
+}
+
+run_e2e_tests() {
+	(cd "$REPO_ROOT/e2e" && npm test)
+}
+
+stage "set-up" bash -c "source '$REPO_ROOT/scripts/common.sh'; ensure_system_packages; ensure_rust; ensure_e2e_packages"
+stage "build node" build_node
+stage "cargo tests" run_cargo_tests
+stage "e2e tests" run_e2e_tests
+log "all tests passed"
