@@ -1,9 +1,9 @@
 //! Types stored by pallet-wattcoin.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::pallet_prelude::RuntimeDebug;
+use core::fmt::Debug;
 use scale_info::TypeInfo;
-use sp_runtime::traits::{AtLeast32BitUnsigned, Saturating, Zero};
+use sp_runtime::traits::{AtLeast32BitUnsigned, Zero};
 
 /// The identifier of a redemption, unique chain-wide and strictly increasing (the first
 /// redemption has id 0).
@@ -20,15 +20,7 @@ pub type ReceiptHash = [u8; 32];
 /// first block of each window. A `period` so long that the chain never leaves its first window
 /// makes the allowance a lifetime cap.
 #[derive(
-	Clone,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Eq,
-	PartialEq,
-	RuntimeDebug,
-	TypeInfo,
-	MaxEncodedLen,
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct VendorInfo<Balance, BlockNumber> {
 	/// The most the vendor may issue in one window.
