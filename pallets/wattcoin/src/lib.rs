@@ -89,9 +89,11 @@
 //! - pallet-transaction-payment uses `FungibleAdapter<Balances, BurnAndRecord<Runtime>>` and
 //!   pallet-balances uses `DustRemoval = BurnAndRecord<Runtime>`, so burned fees, tips and
 //!   dust are recorded;
-//! - the call filter forbids `Balances::force_set_balance`,
-//!   `Balances::force_adjust_total_issuance` and `Balances::burn`, which change the total
-//!   issuance outside this pallet;
+//! - the runtime's call filter forbids `Balances::burn`, with which any holder could lower
+//!   the total issuance outside this pallet;
+//! - root does not call `Balances::force_set_balance` or `Balances::force_adjust_total_issuance`.
+//!   Root bypasses every call filter, so this is trust in governance, not a rule the runtime
+//!   can enforce; if root does, `try_state` reports the difference;
 //! - no other pallet mints, burns, or drops a `fungible` credit or debt of the native token
 //!   (they move WATT with transfers and holds only).
 //!
