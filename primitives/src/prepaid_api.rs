@@ -1,1 +1,97 @@
 //! The runtime API reporting a meter's prepaid status.
+//!
+//! Implemented by the runtime with pallet-prepaid's `Pallet::meter_status`; served by
+//! `wattcoin-rpc` and callable from polkadot.js apps (`api.call.prepaidApi.meterStatus`).
+//! Amounts are in WATT's smallest unit (12 decimals), energy in watt-hours, times in
+//! milliseconds since the Unix epoch.
+
+use crate::{MeterId, Moment, WattHours};
+use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// Identifier of a tariff, assigned by pallet-prepaid from a counter.
+pub type TariffId = u32;
+
+/// The state of a prepaid meter's supply relay, as ordered by the chain.
+///
+/// `Connected -> LowCredit -> Emergency -> Disconnected` as credit runs down, and back to
+/// `Connected` or `LowCredit` when the meter is topped up.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	Default,
+)]
+pub enum RelayState {
+	/// Supply on, credit at or above the tariff's low-credit threshold.
+	#[default]
+	Connected,
+	/// Supply on, credit below the low-credit threshold (or exhausted inside friendly hours).
+	LowCredit,
+	/// Supply on, running on (or protected after) the emergency credit the owner took.
+	Emergency,
+	/// Supply off: credit and emergency credit exhausted outside friendly hours.
+	Disconnected,
+}
+
+/// The tariff a meter is billed at now.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct TariffInForce<Balance> {
+	/// The tariff.
+	pub id: TariffId,
+	/// When the version of the tariff now in force took effect.
+	pub effective_from: Moment,
+	/// Price of the next kWh now: the time-of-use band's (or base) price plus the adder of
+	/// the inclining block the meter is in.
+	pub price_per_kwh_now: Balance,
+	/// Daily standing charge now in force.
+	pub standing_charge_per_day: Balance,
+	/// When the next scheduled change (a new tariff version, or a switch to another tariff)
+	/// takes effect, if one is scheduled.
+	pub next_change: Option<Moment>,
+}
+
+/// A meter's prepaid status, as returned by [`PrepaidApi::meter_status`].
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct PrepaidStatus<Balance> {
+	/// Prepaid credit held for the meter.
+	pub credit: Balance,
+	/// Debt owed to the operator (consumption inside friendly hours or after the emergency
+	/// credit ran out, standing charges while off supply), recovered from top-ups.
+	pub debt: Balance,
+	/// Emergency credit used and not yet repaid.
+	pub emergency_credit_used: Balance,
+	/// Emergency credit still available: what remains of the credit taken, or the tariff's
+	/// allowance if none is taken.
+	pub emergency_credit_available: Balance,
+	/// The relay state ordered by the chain.
+	pub relay: RelayState,
+	/// The tariff in force, `None` if the meter has no tariff (its energy is recorded as
+	/// unbilled).
+	pub tariff: Option<TariffInForce<Balance>>,
+	/// Energy the credit buys at the current price (`None`: no tariff or a zero price).
+	pub credit_buys_wh: Option<WattHours>,
+	/// Average daily cost: the recent energy cost per day plus the standing charge.
+	pub average_daily_cost: Balance,
+	/// Whole days the credit lasts at the average daily cost (`None`: no cost recorded yet).
+	pub projected_days_left: Option<u32>,
+	/// Timestamp of the last reading billed.
+	pub last_billed_ms: Option<Moment>,
+	/// Energy recorded while the meter had no tariff.
+	pub unbilled_wh: WattHours,
+}
+
+sp_api::decl_runtime_apis! {
+	/// Prepaid status of meters (pallet-prepaid).
+	pub trait PrepaidApi<Balance> where Balance: Codec {
+		/// The meter's prepaid status at the queried block, `None` if it is not registered.
+		fn meter_status(meter: MeterId) -> Option<PrepaidStatus<Balance>>;
+	}
+}

@@ -7,10 +7,10 @@
 use crate::{MeterId, Moment, WattHours};
 use codec::{Decode, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::{DispatchResult, RuntimeDebug, Weight};
+use sp_runtime::{DispatchResult, Weight};
 
 /// The energy a meter recorded between two accepted readings.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Consumption {
 	/// The meter that measured it.
 	pub meter: MeterId,
@@ -46,9 +46,7 @@ impl OnConsumption for () {
 }
 
 /// Whether a meter accepts readings and may be billed.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug, Default,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, Default)]
 pub enum MeterStatus {
 	/// Readings are accepted.
 	#[default]
@@ -60,7 +58,7 @@ pub enum MeterStatus {
 }
 
 /// What other pallets may know of a registered meter.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct MeterSummary<AccountId> {
 	/// The operator (utility or retailer) that registered and manages the meter.
 	pub operator: AccountId,

@@ -1,1 +1,891 @@
-//! pallet-meters (being written).
+//! # pallet-meters
+//!
+//! The registry of Wattcoin's smart meters and the ingestion of their signed readings.
+//!
+//! ## Roles
+//! - **Admin** (`T::AdminOrigin`, root in the dev runtime): licenses and removes operators,
+//!   moves a meter to another operator.
+//! - **Operator** (a utility or retailer account): registers meters and alone manages its own
+//!   ones: rotates their device keys, changes their owner, suspends, resumes and
+//!   decommissions them.
+//! - **Meter**: a device key (sr25519, ed25519 or ecdsa) that signs readings in the format of
+//!   [`wattcoin_primitives::reading`] (`docs/protocol.md`). It never holds funds.
+//! - **Relayer**: anyone (the off-chain workers of the nodes) submitting a batch of signed
+//!   readings with [`Pallet::ingest_readings`], a feeless general transaction authorized by
+//!   the call itself (`#[pallet::authorize]`, which needs `frame_system::AuthorizeCall` first
+//!   in the runtime's transaction extensions). A relayer can neither forge nor alter readings.
+//!
+//! ## Ingestion
+//! Every reading of a batch is checked against the meter's registered state; readings of one
+//! meter are taken in `seq` order, whatever their order in the batch:
+//! 1. an unknown, suspended or tampered meter: the reading is refused;
+//! 2. `seq` not above the meter's last: a duplicate, skipped and counted (overlapping batches
+//!    from several relayers never count a reading twice);
+//! 3. the signature must be the registered key's signature of the reading for this chain
+//!    (its genesis hash) under the v1 domain tag, else it is refused;
+//! 4. a reserved flag bit set, a timestamp more than `MaxClockSkewMs` ahead of the chain's
+//!    time or before the meter's last reading: refused;
+//! 5. the meter's first reading only sets its baseline (nothing is billed before it);
+//! 6. a register lower than the last accepted one: a tamper event; the meter is flagged
+//!    `Tampered` (its later readings are refused until its operator resumes it), the reading
+//!    becomes the new baseline (so replaying it is a duplicate) and no consumption is counted;
+//! 7. otherwise the reading is accepted and the energy since the previous one is handed to
+//!    `T::OnConsumption`, in `seq` order.
+//!
+//! A refused reading is skipped with a `ReadingRejected` event naming the reason: one bad
+//! reading never blocks the good ones of the same batch. Each batch ends with one
+//! `ReadingsIngested` summary event; accepted readings and duplicates have no event of their
+//! own (thousands of readings per block would otherwise mean thousands of events). A meter is
+//! written at most once per batch. The weight of skipped readings is refunded.
+//!
+//! ## Transaction pool
+//! The authorization of a batch (run by the pool and again before dispatch) refuses it when it
+//! carries no new reading that could be accepted: all duplicates (`Stale`), the first new
+//! reading's signature invalid (`BadProof`), nothing else usable (`Call`). It verifies one
+//! signature only (the first new reading's), keeping the pool cheap: dispatch verifies every
+//! signature. Relayers should therefore drop readings whose signature does not verify before
+//! submitting. The batch `provides` one tag per new `(meter, seq)`, so that batches carrying
+//! the same readings from several relayers do not pile up in the pool.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+/// Log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::meters";
+
+/// Prefix of the transaction pool tags of `ingest_readings`.
+pub const TAG_PREFIX: &str = "WattcoinMeters";
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		dispatch::{DispatchResultWithPostInfo, PostDispatchInfo},
+		pallet_prelude::*,
+		traits::Time,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_core::H256;
+	use sp_runtime::{traits::Saturating, MultiSigner};
+	use wattcoin_primitives::{
+		reading::{DeviceKey, SignatureScheme, SignedReading},
+		traits::{Consumption, MeterLifecycle, MeterRegistry, MeterStatus, OnConsumption},
+		MeterId, Moment, WattHours,
+	};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// The batch of signed readings `ingest_readings` takes.
+	pub type BatchOf<T> = BoundedVec<SignedReading, <T as Config>::MaxBatch>;
+
+	/// Meter metadata (free-form, e.g. a site reference or a model name).
+	pub type MetadataOf<T> = BoundedVec<u8, <T as Config>::MaxMetadataLen>;
+
+	/// A meter registered at genesis: meter id, device key, owner, operator, metadata.
+	pub type GenesisMeter<AccountId> = (MeterId, MultiSigner, AccountId, AccountId, Vec<u8>);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Receives the energy of every accepted reading (pallet-prepaid in the runtime).
+		type OnConsumption: OnConsumption;
+
+		/// Told when meters are registered and before they are decommissioned.
+		type Lifecycle: MeterLifecycle<Self::AccountId>;
+
+		/// The chain's time in milliseconds since the Unix epoch (pallet-timestamp), against
+		/// which future readings are refused.
+		type Time: Time<Moment = Moment>;
+
+		/// May license and remove operators and move meters between them.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The most readings one `ingest_readings` batch may carry.
+		#[pallet::constant]
+		type MaxBatch: Get<u32>;
+
+		/// The longest metadata of a meter, in bytes.
+		#[pallet::constant]
+		type MaxMetadataLen: Get<u32>;
+
+		/// How far ahead of the chain's time (the timestamp of the block, or of the best
+		/// block in the transaction pool) a reading may be timestamped, in milliseconds. It
+		/// must cover the block time plus the meters' clock drift.
+		#[pallet::constant]
+		type MaxClockSkewMs: Get<Moment>;
+
+		/// Transaction pool priority of an `ingest_readings` batch. Keep it below the
+		/// priority of signed transactions so that top-ups are not held back when readings
+		/// fill blocks.
+		#[pallet::constant]
+		type IngestPriority: Get<TransactionPriority>;
+
+		/// How many blocks an `ingest_readings` batch stays valid in the transaction pool.
+		#[pallet::constant]
+		type IngestLongevity: Get<TransactionLongevity>;
+	}
+
+	/// Licensed operators, with the number of meters each manages.
+	#[pallet::storage]
+	pub type Operators<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, OperatorInfo, OptionQuery>;
+
+	/// Registered meters: operator, owner, device key, status and last accepted reading
+	/// (at most 123 bytes encoded with 32-byte account ids).
+	#[pallet::storage]
+	pub type Meters<T: Config> =
+		StorageMap<_, Blake2_128Concat, MeterId, MeterInfo<T::AccountId>, OptionQuery>;
+
+	/// Metadata of registered meters; absent when empty. Kept apart from [`Meters`] so that
+	/// ingesting a reading never reads or writes it.
+	#[pallet::storage]
+	pub type MeterMetadata<T: Config> =
+		StorageMap<_, Blake2_128Concat, MeterId, MetadataOf<T>, OptionQuery>;
+
+	/// How many meters are registered.
+	#[pallet::storage]
+	pub type MeterCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Operators licensed at genesis.
+		pub operators: Vec<T::AccountId>,
+		/// Meters registered at genesis: `(meter id, device key, owner, operator, metadata)`;
+		/// each operator must be listed in `operators`.
+		pub meters: Vec<GenesisMeter<T::AccountId>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for operator in &self.operators {
+				assert!(
+					!Operators::<T>::contains_key(operator),
+					"pallet-meters genesis: operator listed twice"
+				);
+				Operators::<T>::insert(operator, OperatorInfo::default());
+			}
+			for (meter, key, owner, operator, metadata) in &self.meters {
+				let key = DeviceKey::try_from(key.clone())
+					.expect("pallet-meters genesis: device keys must be sr25519, ed25519 or ecdsa");
+				let metadata = MetadataOf::<T>::try_from(metadata.clone())
+					.expect("pallet-meters genesis: metadata longer than MaxMetadataLen");
+				Pallet::<T>::do_register(*meter, key, owner.clone(), operator.clone(), metadata)
+					.expect(
+						"pallet-meters genesis: invalid meter (duplicate id or unlisted operator)",
+					);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An operator was licensed.
+		OperatorAdded { operator: T::AccountId },
+		/// An operator's license was withdrawn.
+		OperatorRemoved { operator: T::AccountId },
+		/// A meter was registered.
+		MeterRegistered {
+			meter: MeterId,
+			operator: T::AccountId,
+			owner: T::AccountId,
+			key: DeviceKey,
+		},
+		/// A meter's device key was replaced: readings signed with the old key are refused
+		/// from now on.
+		KeyRotated { meter: MeterId, key: DeviceKey },
+		/// A meter changed owner.
+		OwnerChanged { meter: MeterId, old_owner: T::AccountId, new_owner: T::AccountId },
+		/// A meter was suspended by its operator: its readings are refused.
+		MeterSuspended { meter: MeterId },
+		/// A suspended or tampered meter was resumed by its operator: its readings are
+		/// accepted again.
+		MeterResumed { meter: MeterId, was_tampered: bool },
+		/// A meter was decommissioned and its storage freed.
+		MeterDecommissioned { meter: MeterId, operator: T::AccountId },
+		/// A meter was moved to another operator by the admin origin.
+		MeterTransferred { meter: MeterId, from: T::AccountId, to: T::AccountId },
+		/// A batch of readings was ingested: how many readings were accepted, skipped as
+		/// duplicates, refused (each with a `ReadingRejected` event) and seen as tampering
+		/// (each with a `TamperSuspected` event), and the total energy accepted.
+		ReadingsIngested {
+			accepted: u32,
+			duplicates: u32,
+			rejected: u32,
+			tampered: u32,
+			energy_wh: WattHours,
+		},
+		/// A reading of an ingested batch was refused and skipped.
+		ReadingRejected { meter: MeterId, seq: u64, reason: RejectReason },
+		/// A verified reading's register is lower than the meter's last one: the meter is
+		/// flagged `Tampered` and no consumption is counted.
+		TamperSuspected {
+			meter: MeterId,
+			seq: u64,
+			last_cumulative_wh: WattHours,
+			cumulative_wh: WattHours,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is not a licensed operator.
+		NotOperator,
+		/// The account is already a licensed operator.
+		AlreadyOperator,
+		/// The operator still manages meters: decommission them or move them first.
+		OperatorHasMeters,
+		/// A meter is already registered under this id.
+		MeterExists,
+		/// No meter is registered under this id.
+		UnknownMeter,
+		/// The caller is not the meter's operator.
+		NotMeterOperator,
+		/// Meters sign with sr25519, ed25519 or ecdsa keys only.
+		UnsupportedKeyScheme,
+		/// The new device key is the current one.
+		SameKey,
+		/// The meter is not active (already suspended or tampered).
+		NotActive,
+		/// The meter is already active.
+		AlreadyActive,
+		/// The meter already belongs to this operator.
+		SameOperator,
+		/// A counter would overflow.
+		TooManyMeters,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxBatch::get() > 0, "MaxBatch must be at least 1");
+			assert!(T::MaxClockSkewMs::get() > 0, "MaxClockSkewMs must be positive");
+			assert!(T::IngestLongevity::get() > 0, "IngestLongevity must be positive");
+			assert_eq!(
+				T::Hash::default().as_ref().len(),
+				32,
+				"readings are signed over a 32-byte genesis hash"
+			);
+			let max_extrinsic = T::BlockWeights::get()
+				.get(DispatchClass::Normal)
+				.max_extrinsic
+				.unwrap_or_else(|| T::BlockWeights::get().max_block);
+			let batch = Self::ingest_weight_upper_bound(T::MaxBatch::get())
+				.saturating_add(T::WeightInfo::authorize_ingest_readings(T::MaxBatch::get()));
+			assert!(
+				batch.all_lte(max_extrinsic),
+				"a full batch ({batch:?}) must fit in one extrinsic ({max_extrinsic:?})"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// License `operator`.
+		///
+		/// Origin: `AdminOrigin`. Errors: `AlreadyOperator`. Event: `OperatorAdded`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::add_operator())]
+		pub fn add_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::AlreadyOperator);
+			Operators::<T>::insert(&operator, OperatorInfo::default());
+			Self::deposit_event(Event::OperatorAdded { operator });
+			Ok(())
+		}
+
+		/// Withdraw `operator`'s license.
+		///
+		/// An operator that still manages meters cannot be removed: its meters must be
+		/// decommissioned by it or moved to another operator (`force_transfer_meter`) first,
+		/// so every registered meter always has a licensed operator.
+		///
+		/// Origin: `AdminOrigin`. Errors: `NotOperator`, `OperatorHasMeters`.
+		/// Event: `OperatorRemoved`.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::remove_operator())]
+		pub fn remove_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let info = Operators::<T>::get(&operator).ok_or(Error::<T>::NotOperator)?;
+			ensure!(info.meters == 0, Error::<T>::OperatorHasMeters);
+			Operators::<T>::remove(&operator);
+			Self::deposit_event(Event::OperatorRemoved { operator });
+			Ok(())
+		}
+
+		/// Register meter `meter` with its device key `key`, owned by `owner`, managed by the
+		/// caller, with optional `metadata`. The meter is active; its first reading will set
+		/// its baseline. `T::Lifecycle::on_registered` is told.
+		///
+		/// A meter id freed by `decommission` may be registered again: give it a new device
+		/// key, or the old key's readings (still held by gateways) could be replayed.
+		/// Device keys are not required to be unique, but a key registered for two meters can
+		/// sign readings for both: give every device its own key.
+		///
+		/// Origin: signed by an operator. Errors: `NotOperator`, `MeterExists`,
+		/// `UnsupportedKeyScheme` (an `Eth` key), `TooManyMeters`. Event: `MeterRegistered`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(
+			T::WeightInfo::register_meter(metadata.len() as u32)
+				.saturating_add(T::Lifecycle::max_weight())
+		)]
+		pub fn register_meter(
+			origin: OriginFor<T>,
+			meter: MeterId,
+			key: MultiSigner,
+			owner: T::AccountId,
+			metadata: MetadataOf<T>,
+		) -> DispatchResult {
+			let operator = ensure_signed(origin)?;
+			let key = DeviceKey::try_from(key).map_err(|_| Error::<T>::UnsupportedKeyScheme)?;
+			Self::do_register(meter, key, owner, operator, metadata)
+		}
+
+		/// Replace the device key of `meter` with `new_key` (a new or re-keyed device).
+		/// Readings signed with the old key are refused from now on; `seq` and the register
+		/// baseline carry on.
+		///
+		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
+		/// `UnsupportedKeyScheme`, `SameKey`. Event: `KeyRotated`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::rotate_key())]
+		pub fn rotate_key(
+			origin: OriginFor<T>,
+			meter: MeterId,
+			new_key: MultiSigner,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let key = DeviceKey::try_from(new_key).map_err(|_| Error::<T>::UnsupportedKeyScheme)?;
+			Self::mutate_own_meter(&who, meter, |info| {
+				ensure!(info.key != key, Error::<T>::SameKey);
+				info.key = key;
+				Ok(Event::KeyRotated { meter, key })
+			})
+		}
+
+		/// Make `new_owner` the owner of `meter`.
+		///
+		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`.
+		/// Event: `OwnerChanged`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_owner())]
+		pub fn set_owner(
+			origin: OriginFor<T>,
+			meter: MeterId,
+			new_owner: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_own_meter(&who, meter, |info| {
+				let old_owner = core::mem::replace(&mut info.owner, new_owner.clone());
+				Ok(Event::OwnerChanged { meter, old_owner, new_owner })
+			})
+		}
+
+		/// Suspend the active meter `meter`: its readings are refused until it is resumed.
+		///
+		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
+		/// `NotActive` (already suspended or tampered). Event: `MeterSuspended`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::suspend())]
+		pub fn suspend(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_own_meter(&who, meter, |info| {
+				ensure!(info.status == MeterStatus::Active, Error::<T>::NotActive);
+				info.status = MeterStatus::Suspended;
+				Ok(Event::MeterSuspended { meter })
+			})
+		}
+
+		/// Resume a suspended or tampered meter: its readings are accepted again. For a
+		/// tampered meter this clears the flag; the baseline is the regressed reading.
+		///
+		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
+		/// `AlreadyActive`. Event: `MeterResumed`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::resume())]
+		pub fn resume(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_own_meter(&who, meter, |info| {
+				ensure!(info.status != MeterStatus::Active, Error::<T>::AlreadyActive);
+				let was_tampered = info.status == MeterStatus::Tampered;
+				info.status = MeterStatus::Active;
+				Ok(Event::MeterResumed { meter, was_tampered })
+			})
+		}
+
+		/// Decommission `meter`: `T::Lifecycle::on_decommission` settles it first (its error
+		/// refuses the decommissioning), then the meter and its metadata are removed.
+		///
+		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
+		/// any error of `on_decommission`. Event: `MeterDecommissioned`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(
+			T::WeightInfo::decommission().saturating_add(T::Lifecycle::max_weight())
+		)]
+		pub fn decommission(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Meters::<T>::get(meter).ok_or(Error::<T>::UnknownMeter)?;
+			ensure!(info.operator == who, Error::<T>::NotMeterOperator);
+			T::Lifecycle::on_decommission(meter, &info.owner)?;
+			Meters::<T>::remove(meter);
+			MeterMetadata::<T>::remove(meter);
+			MeterCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+			Operators::<T>::mutate(&info.operator, |operator| match operator {
+				Some(operator) => operator.meters = operator.meters.saturating_sub(1),
+				None => {
+					frame_support::defensive!("a meter's operator is always licensed");
+				},
+			});
+			Self::deposit_event(Event::MeterDecommissioned { meter, operator: info.operator });
+			Ok(())
+		}
+
+		/// Ingest a batch of signed readings (see the crate documentation for the rules).
+		///
+		/// Origin: authorized by the call itself: a general transaction without signature,
+		/// refused by the pool unless it carries a new reading whose signature verifies.
+		/// Feeless: transaction payment never charges an unsigned origin. The call is declared
+		/// `Pays::Yes` on purpose: submitted as a signed transaction it fails (`BadOrigin`)
+		/// and its signer pays the full fee, so it cannot be used to fill blocks for free.
+		///
+		/// Refused readings are skipped with a `ReadingRejected` event; the batch as a whole
+		/// never fails. Events: `ReadingsIngested` (one per batch), `ReadingRejected`,
+		/// `TamperSuspected`. The weight of skipped readings is refunded.
+		#[pallet::call_index(8)]
+		#[pallet::weight((
+			Pallet::<T>::ingest_weight_upper_bound(batch.len() as u32),
+			DispatchClass::Normal,
+			Pays::Yes
+		))]
+		#[pallet::authorize(Pallet::<T>::authorize_ingest)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_ingest_readings(batch.len() as u32))]
+		pub fn ingest_readings(
+			origin: OriginFor<T>,
+			batch: BatchOf<T>,
+		) -> DispatchResultWithPostInfo {
+			ensure_authorized(origin)?;
+			let (outcome, consumption_weight) = Self::do_ingest(&batch);
+			Ok(PostDispatchInfo {
+				actual_weight: Some(Self::ingest_weight_used(&outcome, consumption_weight)),
+				pays_fee: Pays::No,
+			})
+		}
+
+		/// Move `meter` to operator `to` (for example before withdrawing its operator's
+		/// license).
+		///
+		/// Origin: `AdminOrigin`. Errors: `UnknownMeter`, `NotOperator` (`to` is not
+		/// licensed), `SameOperator`, `TooManyMeters`. Event: `MeterTransferred`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::force_transfer_meter())]
+		pub fn force_transfer_meter(
+			origin: OriginFor<T>,
+			meter: MeterId,
+			to: T::AccountId,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let mut info = Meters::<T>::get(meter).ok_or(Error::<T>::UnknownMeter)?;
+			ensure!(info.operator != to, Error::<T>::SameOperator);
+			let mut new_operator = Operators::<T>::get(&to).ok_or(Error::<T>::NotOperator)?;
+			new_operator.meters =
+				new_operator.meters.checked_add(1).ok_or(Error::<T>::TooManyMeters)?;
+			Operators::<T>::insert(&to, new_operator);
+			Operators::<T>::mutate(&info.operator, |operator| match operator {
+				Some(operator) => operator.meters = operator.meters.saturating_sub(1),
+				None => {
+					frame_support::defensive!("a meter's operator is always licensed");
+				},
+			});
+			let from = core::mem::replace(&mut info.operator, to.clone());
+			Meters::<T>::insert(meter, info);
+			Self::deposit_event(Event::MeterTransferred { meter, from, to });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The genesis hash readings must be signed for.
+		///
+		/// It is the real genesis hash from block 1 on (frame-system stores a placeholder at
+		/// genesis, replaced when block 1 is initialised).
+		pub fn genesis_hash() -> H256 {
+			let hash = frame_system::BlockHash::<T>::get(BlockNumberFor::<T>::zero());
+			let bytes = hash.as_ref();
+			if bytes.len() == 32 {
+				H256::from_slice(bytes)
+			} else {
+				// `integrity_test` checks the hash is 32 bytes; a zero hash verifies nothing.
+				frame_support::defensive!("the block hash is 32 bytes");
+				H256::zero()
+			}
+		}
+
+		/// The weight `ingest_readings` is charged before dispatch for a batch of `n`
+		/// readings: every reading verified (by the most expensive scheme), accepted and
+		/// billed at `OnConsumption::max_weight`.
+		pub fn ingest_weight_upper_bound(n: u32) -> Weight {
+			let per_reading = Self::ingest_slope(SignatureScheme::Ed25519, n)
+				.max(Self::ingest_slope(SignatureScheme::Sr25519, n))
+				.max(Self::ingest_slope(SignatureScheme::Ecdsa, n))
+				.max(Self::skipped_slope(n));
+			Self::ingest_base_weight()
+				.saturating_add(per_reading)
+				.saturating_add(T::OnConsumption::max_weight().saturating_mul(n.into()))
+		}
+
+		/// The weight `ingest_readings` actually used, given what it did.
+		pub fn ingest_weight_used(outcome: &IngestOutcome, consumption: Weight) -> Weight {
+			let [ed25519, sr25519, ecdsa] = outcome.verified;
+			Self::ingest_base_weight()
+				.saturating_add(Self::ingest_slope(SignatureScheme::Ed25519, ed25519))
+				.saturating_add(Self::ingest_slope(SignatureScheme::Sr25519, sr25519))
+				.saturating_add(Self::ingest_slope(SignatureScheme::Ecdsa, ecdsa))
+				.saturating_add(Self::skipped_slope(outcome.skipped))
+				.saturating_add(consumption)
+		}
+
+		/// The fixed part of the weight of a batch, whatever its readings.
+		fn ingest_base_weight() -> Weight {
+			T::WeightInfo::ingest_readings_ed25519(0)
+				.max(T::WeightInfo::ingest_readings_sr25519(0))
+				.max(T::WeightInfo::ingest_readings_ecdsa(0))
+				.max(T::WeightInfo::ingest_readings_skipped(0))
+		}
+
+		/// The weight of `n` readings verified with `scheme` and accepted, beyond the fixed
+		/// part.
+		fn ingest_slope(scheme: SignatureScheme, n: u32) -> Weight {
+			let weight: fn(u32) -> Weight = match scheme {
+				SignatureScheme::Ed25519 => T::WeightInfo::ingest_readings_ed25519,
+				SignatureScheme::Sr25519 => T::WeightInfo::ingest_readings_sr25519,
+				SignatureScheme::Ecdsa => T::WeightInfo::ingest_readings_ecdsa,
+			};
+			weight(n).saturating_sub(weight(0))
+		}
+
+		/// The weight of `n` readings skipped without verification, beyond the fixed part.
+		fn skipped_slope(n: u32) -> Weight {
+			T::WeightInfo::ingest_readings_skipped(n)
+				.saturating_sub(T::WeightInfo::ingest_readings_skipped(0))
+		}
+
+		/// Registers a meter (the checks and effects of `register_meter`, also used by the
+		/// genesis build).
+		pub(crate) fn do_register(
+			meter: MeterId,
+			key: DeviceKey,
+			owner: T::AccountId,
+			operator: T::AccountId,
+			metadata: MetadataOf<T>,
+		) -> DispatchResult {
+			let mut operator_info =
+				Operators::<T>::get(&operator).ok_or(Error::<T>::NotOperator)?;
+			ensure!(!Meters::<T>::contains_key(meter), Error::<T>::MeterExists);
+			operator_info.meters =
+				operator_info.meters.checked_add(1).ok_or(Error::<T>::TooManyMeters)?;
+			let count = MeterCount::<T>::get().checked_add(1).ok_or(Error::<T>::TooManyMeters)?;
+
+			Operators::<T>::insert(&operator, operator_info);
+			MeterCount::<T>::put(count);
+			Meters::<T>::insert(meter, MeterInfo::new(operator.clone(), owner.clone(), key));
+			if !metadata.is_empty() {
+				MeterMetadata::<T>::insert(meter, metadata);
+			}
+			T::Lifecycle::on_registered(meter, &owner);
+			Self::deposit_event(Event::MeterRegistered { meter, operator, owner, key });
+			Ok(())
+		}
+
+		/// Applies `f` to the meter `meter` managed by `who` and deposits the event it
+		/// returns; nothing is written if it fails.
+		fn mutate_own_meter(
+			who: &T::AccountId,
+			meter: MeterId,
+			f: impl FnOnce(&mut MeterInfo<T::AccountId>) -> Result<Event<T>, DispatchError>,
+		) -> DispatchResult {
+			let mut info = Meters::<T>::get(meter).ok_or(Error::<T>::UnknownMeter)?;
+			ensure!(&info.operator == who, Error::<T>::NotMeterOperator);
+			let event = f(&mut info)?;
+			Meters::<T>::insert(meter, info);
+			Self::deposit_event(event);
+			Ok(())
+		}
+
+		/// The latest timestamp a reading may carry now.
+		fn latest_acceptable_ms() -> Moment {
+			T::Time::now().saturating_add(T::MaxClockSkewMs::get())
+		}
+
+		/// Whether `reading` of a meter whose state is `info` would be refused before its
+		/// signature is looked at: `Some(reason)` if so.
+		fn precheck(
+			reading: &wattcoin_primitives::reading::Reading,
+			info: &MeterInfo<T::AccountId>,
+			latest_ms: Moment,
+		) -> Option<RejectReason> {
+			if reading.has_reserved_flags() {
+				Some(RejectReason::ReservedFlags)
+			} else if reading.at_ms > latest_ms {
+				Some(RejectReason::FutureTimestamp)
+			} else if reading.at_ms < info.last_at_ms {
+				Some(RejectReason::TimestampRegression)
+			} else {
+				None
+			}
+		}
+
+		/// The authorization of `ingest_readings` (see the crate documentation): valid if
+		/// the batch carries at least one new reading that could be accepted and the first
+		/// of them (in batch order) has a valid signature.
+		///
+		/// Reads the state of every reading's meter and verifies one signature.
+		pub fn authorize_ingest(
+			_source: TransactionSource,
+			batch: &BatchOf<T>,
+		) -> TransactionValidityWithRefund {
+			let genesis_hash = Self::genesis_hash();
+			let latest_ms = Self::latest_acceptable_ms();
+			let mut tags: Vec<(MeterId, u64)> = Vec::new();
+			let mut stale = false;
+			let mut signature_checked = false;
+			for signed in batch.iter() {
+				let reading = &signed.reading;
+				let Some(info) = Meters::<T>::get(reading.meter) else { continue };
+				if info.status != MeterStatus::Active {
+					continue;
+				}
+				if reading.seq <= info.last_seq {
+					stale = true;
+					continue;
+				}
+				if Self::precheck(reading, &info, latest_ms).is_some() {
+					continue;
+				}
+				if !signature_checked {
+					if !signed.verify_with(genesis_hash, &info.key) {
+						return Err(InvalidTransaction::BadProof.into());
+					}
+					signature_checked = true;
+				}
+				tags.push((reading.meter, reading.seq));
+			}
+			if tags.is_empty() {
+				let error =
+					if stale { InvalidTransaction::Stale } else { InvalidTransaction::Call };
+				return Err(error.into());
+			}
+			tags.sort_unstable();
+			tags.dedup();
+			let validity = tags
+				.into_iter()
+				.fold(ValidTransaction::with_tag_prefix(TAG_PREFIX), |validity, tag| {
+					validity.and_provides(tag)
+				})
+				.priority(T::IngestPriority::get())
+				.longevity(T::IngestLongevity::get())
+				.propagate(true)
+				.build()?;
+			Ok((validity, Weight::zero()))
+		}
+
+		/// Ingests a batch; returns what happened and the weight `OnConsumption` used.
+		pub(crate) fn do_ingest(batch: &[SignedReading]) -> (IngestOutcome, Weight) {
+			let genesis_hash = Self::genesis_hash();
+			let latest_ms = Self::latest_acceptable_ms();
+			let mut outcome = IngestOutcome::default();
+			let mut consumption_weight = Weight::zero();
+
+			// Readings of one meter together, in `seq` order; readings with the same meter and
+			// `seq` stay in batch order (stable sort), so the first valid one wins.
+			let mut ordered: Vec<&SignedReading> = batch.iter().collect();
+			ordered.sort_by_key(|signed| (signed.reading.meter, signed.reading.seq));
+
+			for group in ordered.chunk_by(|a, b| a.reading.meter == b.reading.meter) {
+				let Some(first) = group.first() else { continue };
+				let meter = first.reading.meter;
+				let Some(mut info) = Meters::<T>::get(meter) else {
+					for signed in group {
+						outcome.skipped.saturating_inc();
+						Self::reject(&mut outcome, signed, RejectReason::UnknownMeter);
+					}
+					continue;
+				};
+				let mut changed = false;
+				for signed in group {
+					let reading = &signed.reading;
+					let inactive = match info.status {
+						MeterStatus::Active => None,
+						MeterStatus::Suspended => Some(RejectReason::MeterSuspended),
+						MeterStatus::Tampered => Some(RejectReason::MeterTampered),
+					};
+					if let Some(reason) = inactive {
+						outcome.skipped.saturating_inc();
+						Self::reject(&mut outcome, signed, reason);
+						continue;
+					}
+					if reading.seq <= info.last_seq {
+						outcome.skipped.saturating_inc();
+						outcome.duplicates.saturating_inc();
+						continue;
+					}
+					let scheme_index = match info.key.scheme() {
+						SignatureScheme::Ed25519 => 0,
+						SignatureScheme::Sr25519 => 1,
+						SignatureScheme::Ecdsa => 2,
+					};
+					outcome.verified[scheme_index].saturating_inc();
+					if !signed.verify_with(genesis_hash, &info.key) {
+						Self::reject(&mut outcome, signed, RejectReason::BadSignature);
+						continue;
+					}
+					if let Some(reason) = Self::precheck(reading, &info, latest_ms) {
+						Self::reject(&mut outcome, signed, reason);
+						continue;
+					}
+
+					let had_baseline = info.has_baseline();
+					let previous_at_ms = info.last_at_ms;
+					let previous_wh = info.last_cumulative_wh;
+					info.last_seq = reading.seq;
+					info.last_at_ms = reading.at_ms;
+					info.last_cumulative_wh = reading.cumulative_wh;
+					changed = true;
+
+					if !had_baseline {
+						// The first reading sets the baseline: nothing to bill before it.
+						outcome.accepted.saturating_inc();
+					} else if let Some(energy_wh) = reading.cumulative_wh.checked_sub(previous_wh) {
+						outcome.accepted.saturating_inc();
+						outcome.energy_wh.saturating_accrue(energy_wh);
+						let consumption = Consumption {
+							meter,
+							from_ms: previous_at_ms,
+							to_ms: reading.at_ms,
+							energy_wh,
+						};
+						consumption_weight
+							.saturating_accrue(T::OnConsumption::on_consumption(&consumption));
+					} else {
+						outcome.tampered.saturating_inc();
+						info.status = MeterStatus::Tampered;
+						log::warn!(
+							target: LOG_TARGET,
+							"meter {meter}: register ran backwards from {previous_wh} Wh to {} Wh \
+							 at seq {}",
+							reading.cumulative_wh,
+							reading.seq,
+						);
+						Self::deposit_event(Event::TamperSuspected {
+							meter,
+							seq: reading.seq,
+							last_cumulative_wh: previous_wh,
+							cumulative_wh: reading.cumulative_wh,
+						});
+					}
+				}
+				if changed {
+					Meters::<T>::insert(meter, info);
+				}
+			}
+
+			Self::deposit_event(Event::ReadingsIngested {
+				accepted: outcome.accepted,
+				duplicates: outcome.duplicates,
+				rejected: outcome.rejected,
+				tampered: outcome.tampered,
+				energy_wh: outcome.energy_wh,
+			});
+			(outcome, consumption_weight)
+		}
+
+		/// Counts a refused reading and deposits its `ReadingRejected` event.
+		fn reject(outcome: &mut IngestOutcome, signed: &SignedReading, reason: RejectReason) {
+			outcome.rejected.saturating_inc();
+			Self::deposit_event(Event::ReadingRejected {
+				meter: signed.reading.meter,
+				seq: signed.reading.seq,
+				reason,
+			});
+		}
+
+		/// Checks the pallet's invariants:
+		/// - `MeterCount` is the number of meters, and each operator's `meters` the number of
+		///   meters it manages;
+		/// - every meter's operator is licensed;
+		/// - metadata exists only for registered meters and is never empty;
+		/// - a meter without baseline has no last reading.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::btree_map::BTreeMap;
+
+			let mut per_operator: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+			let mut meters: u32 = 0;
+			for (_, info) in Meters::<T>::iter() {
+				meters = meters.checked_add(1).ok_or("more meters than a u32 counts")?;
+				ensure!(
+					Operators::<T>::contains_key(&info.operator),
+					"a meter's operator is not licensed"
+				);
+				let count = per_operator.entry(info.operator.clone()).or_default();
+				*count = count.saturating_add(1);
+				ensure!(
+					info.has_baseline() || (info.last_at_ms == 0 && info.last_cumulative_wh == 0),
+					"a meter without baseline has a last reading"
+				);
+			}
+			ensure!(meters == MeterCount::<T>::get(), "MeterCount is not the number of meters");
+			for (operator, info) in Operators::<T>::iter() {
+				ensure!(
+					per_operator.get(&operator).copied().unwrap_or(0) == info.meters,
+					"an operator's meter count is not the number of its meters"
+				);
+			}
+			for (meter, metadata) in MeterMetadata::<T>::iter() {
+				ensure!(Meters::<T>::contains_key(meter), "metadata of an unregistered meter");
+				ensure!(!metadata.is_empty(), "empty metadata is stored");
+			}
+			Ok(())
+		}
+	}
+
+	impl<T: Config> MeterRegistry<T::AccountId> for Pallet<T> {
+		fn is_operator(who: &T::AccountId) -> bool {
+			Operators::<T>::contains_key(who)
+		}
+
+		fn meter(
+			meter: MeterId,
+		) -> Option<wattcoin_primitives::traits::MeterSummary<T::AccountId>> {
+			Meters::<T>::get(meter).map(|info| info.summary())
+		}
+	}
+}

@@ -1,0 +1,251 @@
+//! A test runtime: frame-system, pallet-timestamp and this pallet, with an `OnConsumption` and
+//! a `MeterLifecycle` that record what they are told.
+
+use crate::{self as pallet_meters, GenesisMeter};
+use core::cell::RefCell;
+use frame_support::{
+	construct_runtime, derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+	weights::Weight,
+};
+use frame_system::EnsureRoot;
+use sp_core::{ecdsa, ed25519, sr25519, Pair, H256};
+use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult, MultiSigner};
+use wattcoin_primitives::{
+	reading::{Reading, SignedReading},
+	traits::{Consumption, MeterLifecycle, OnConsumption},
+	MeterId,
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Timestamp: pallet_timestamp,
+		PalletMeters: pallet_meters,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+/// The mock's `MaxBatch`.
+pub const MAX_BATCH: u32 = 16;
+/// The mock's `MaxClockSkewMs`: one minute.
+pub const MAX_CLOCK_SKEW_MS: u64 = 60_000;
+/// The mock's `IngestPriority`.
+pub const INGEST_PRIORITY: u64 = 100;
+/// The mock's `IngestLongevity`.
+pub const INGEST_LONGEVITY: u64 = 32;
+/// The mock's `MaxMetadataLen`.
+pub const MAX_METADATA_LEN: u32 = 32;
+
+parameter_types! {
+	pub const MaxBatch: u32 = MAX_BATCH;
+}
+
+impl pallet_meters::Config for Test {
+	type WeightInfo = ();
+	type OnConsumption = RecordConsumption;
+	type Lifecycle = RecordLifecycle;
+	type Time = Timestamp;
+	type AdminOrigin = EnsureRoot<u64>;
+	type MaxBatch = MaxBatch;
+	type MaxMetadataLen = ConstU32<MAX_METADATA_LEN>;
+	type MaxClockSkewMs = ConstU64<MAX_CLOCK_SKEW_MS>;
+	type IngestPriority = ConstU64<INGEST_PRIORITY>;
+	type IngestLongevity = ConstU64<INGEST_LONGEVITY>;
+}
+
+/// The genesis hash the test chain's readings are signed for (block 0's hash).
+pub const GENESIS: H256 = H256::repeat_byte(0x47);
+/// The chain's time at the start of every test (ms since the epoch).
+pub const NOW: u64 = 1_767_225_600_000;
+
+/// Operator accounts.
+pub const ALICE: u64 = 1;
+pub const BOB: u64 = 2;
+/// A household account.
+pub const OWNER: u64 = 10;
+/// Another household account.
+pub const OTHER_OWNER: u64 = 11;
+/// An account that is no operator.
+pub const STRANGER: u64 = 99;
+
+/// The weight `RecordConsumption` says it uses per call, and its maximum.
+pub const CONSUMPTION_WEIGHT: Weight = Weight::from_parts(400_000, 10);
+pub const CONSUMPTION_MAX_WEIGHT: Weight = Weight::from_parts(1_000_000, 100);
+/// `RecordLifecycle`'s maximum weight.
+pub const LIFECYCLE_MAX_WEIGHT: Weight = Weight::from_parts(5_000_000, 0);
+
+thread_local! {
+	static CONSUMED: RefCell<Vec<Consumption>> = const { RefCell::new(Vec::new()) };
+	static REGISTERED: RefCell<Vec<(MeterId, u64)>> = const { RefCell::new(Vec::new()) };
+	static DECOMMISSIONED: RefCell<Vec<(MeterId, u64)>> = const { RefCell::new(Vec::new()) };
+	static REFUSE_DECOMMISSION: RefCell<bool> = const { RefCell::new(false) };
+}
+
+/// Records every consumption it is handed.
+pub struct RecordConsumption;
+
+impl OnConsumption for RecordConsumption {
+	fn on_consumption(consumption: &Consumption) -> Weight {
+		CONSUMED.with(|c| c.borrow_mut().push(*consumption));
+		CONSUMPTION_WEIGHT
+	}
+	fn max_weight() -> Weight {
+		CONSUMPTION_MAX_WEIGHT
+	}
+}
+
+/// The consumptions handed to `OnConsumption` so far, in order.
+pub fn consumed() -> Vec<Consumption> {
+	CONSUMED.with(|c| c.borrow().clone())
+}
+
+/// Records registrations and decommissionings; refuses the latter when told to.
+pub struct RecordLifecycle;
+
+impl MeterLifecycle<u64> for RecordLifecycle {
+	fn on_registered(meter: MeterId, owner: &u64) {
+		REGISTERED.with(|r| r.borrow_mut().push((meter, *owner)));
+	}
+	fn on_decommission(meter: MeterId, owner: &u64) -> DispatchResult {
+		if REFUSE_DECOMMISSION.with(|r| *r.borrow()) {
+			return Err(DispatchError::Other("meter still holds credit"));
+		}
+		DECOMMISSIONED.with(|d| d.borrow_mut().push((meter, *owner)));
+		Ok(())
+	}
+	fn max_weight() -> Weight {
+		LIFECYCLE_MAX_WEIGHT
+	}
+}
+
+/// The meters `on_registered` was told of, with their owners.
+pub fn registered() -> Vec<(MeterId, u64)> {
+	REGISTERED.with(|r| r.borrow().clone())
+}
+
+/// The meters `on_decommission` accepted, with their owners.
+pub fn decommissioned() -> Vec<(MeterId, u64)> {
+	DECOMMISSIONED.with(|d| d.borrow().clone())
+}
+
+/// Makes `on_decommission` refuse (or accept again).
+pub fn refuse_decommission(refuse: bool) {
+	REFUSE_DECOMMISSION.with(|r| *r.borrow_mut() = refuse);
+}
+
+fn clear_records() {
+	CONSUMED.with(|c| c.borrow_mut().clear());
+	REGISTERED.with(|r| r.borrow_mut().clear());
+	DECOMMISSIONED.with(|d| d.borrow_mut().clear());
+	refuse_decommission(false);
+}
+
+/// A meter's device key pair, of any of the three schemes.
+#[derive(Clone)]
+#[allow(clippy::large_enum_variant)] // a handful of test values
+pub enum Device {
+	Sr25519(sr25519::Pair),
+	Ed25519(ed25519::Pair),
+	Ecdsa(ecdsa::Pair),
+}
+
+impl Device {
+	/// An sr25519 device from a one-byte seed.
+	pub fn sr25519(seed: u8) -> Self {
+		Self::Sr25519(sr25519::Pair::from_seed(&[seed; 32]))
+	}
+	/// An ed25519 device from a one-byte seed.
+	pub fn ed25519(seed: u8) -> Self {
+		Self::Ed25519(ed25519::Pair::from_seed(&[seed; 32]))
+	}
+	/// An ecdsa device from a one-byte seed.
+	pub fn ecdsa(seed: u8) -> Self {
+		Self::Ecdsa(ecdsa::Pair::from_seed(&[seed; 32]))
+	}
+	/// The device key as registered.
+	pub fn public(&self) -> MultiSigner {
+		match self {
+			Self::Sr25519(pair) => pair.public().into(),
+			Self::Ed25519(pair) => pair.public().into(),
+			Self::Ecdsa(pair) => pair.public().into(),
+		}
+	}
+	/// Signs `reading` for the test chain.
+	pub fn sign(&self, reading: Reading) -> SignedReading {
+		self.sign_for(GENESIS, reading)
+	}
+	/// Signs `reading` for the chain whose genesis hash is `genesis`.
+	pub fn sign_for(&self, genesis: H256, reading: Reading) -> SignedReading {
+		match self {
+			Self::Sr25519(pair) => SignedReading::sign_sr25519(reading, genesis, pair),
+			Self::Ed25519(pair) => SignedReading::sign_ed25519(reading, genesis, pair),
+			Self::Ecdsa(pair) => SignedReading::sign_ecdsa(reading, genesis, pair),
+		}
+	}
+	/// Signs arbitrary bytes (to forge payloads of another format).
+	pub fn sign_bytes(&self, payload: &[u8]) -> sp_runtime::MultiSignature {
+		match self {
+			Self::Sr25519(pair) => pair.sign(payload).into(),
+			Self::Ed25519(pair) => pair.sign(payload).into(),
+			Self::Ecdsa(pair) => pair.sign(payload).into(),
+		}
+	}
+}
+
+/// Builds the test externalities: genesis operators and meters, the block hash of block 0 set
+/// to [`GENESIS`], block 1, the time set to [`NOW`] and a keystore (for benchmarks).
+#[derive(Default)]
+pub struct ExtBuilder {
+	operators: Vec<u64>,
+	meters: Vec<GenesisMeter<u64>>,
+}
+
+impl ExtBuilder {
+	/// Licenses `operator` at genesis.
+	pub fn operator(mut self, operator: u64) -> Self {
+		self.operators.push(operator);
+		self
+	}
+
+	/// Registers `meter` at genesis, operated by `operator` and owned by [`OWNER`].
+	pub fn meter(mut self, meter: MeterId, device: &Device, operator: u64) -> Self {
+		self.meters.push((meter, device.public(), OWNER, operator, Vec::new()));
+		self
+	}
+
+	/// The externalities.
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_meters::GenesisConfig::<Test> { operators: self.operators, meters: self.meters }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			frame_system::BlockHash::<Test>::insert(0, GENESIS);
+			Timestamp::set_timestamp(NOW);
+			clear_records();
+		});
+		ext
+	}
+
+	/// Runs `test` in the externalities, then checks the pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			PalletMeters::do_try_state().expect("pallet-meters invariants hold");
+		});
+	}
+}

@@ -1,0 +1,137 @@
+//! Types kept in storage and carried by events.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use wattcoin_primitives::{
+	reading::DeviceKey,
+	traits::{MeterStatus, MeterSummary},
+	Moment, WattHours,
+};
+
+/// What the chain keeps of a registered meter.
+///
+/// Its largest encoding, with 32-byte account ids, is 123 bytes: operator 32, owner 32,
+/// key 34 (scheme byte + a 33-byte ecdsa key at most), status 1, three `u64` 24
+/// (a test checks it against `MaxEncodedLen`).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct MeterInfo<AccountId> {
+	/// The operator that registered the meter and alone manages it.
+	pub operator: AccountId,
+	/// The household account that owns the meter.
+	pub owner: AccountId,
+	/// The device key that signs the meter's readings.
+	pub key: DeviceKey,
+	/// Whether readings are accepted.
+	pub status: MeterStatus,
+	/// `seq` of the last reading taken into account; 0 until the first one (meters count
+	/// from 1), which only sets the baseline.
+	pub last_seq: u64,
+	/// `at_ms` of the last reading taken into account (0 before the first one).
+	pub last_at_ms: Moment,
+	/// `cumulative_wh` of the last reading taken into account (0 before the first one).
+	pub last_cumulative_wh: WattHours,
+}
+
+impl<AccountId> MeterInfo<AccountId> {
+	/// A meter just registered: active, no reading yet.
+	pub fn new(operator: AccountId, owner: AccountId, key: DeviceKey) -> Self {
+		Self {
+			operator,
+			owner,
+			key,
+			status: MeterStatus::Active,
+			last_seq: 0,
+			last_at_ms: 0,
+			last_cumulative_wh: 0,
+		}
+	}
+
+	/// Whether a first reading has set the meter's baseline.
+	pub fn has_baseline(&self) -> bool {
+		self.last_seq != 0
+	}
+}
+
+impl<AccountId: Clone> MeterInfo<AccountId> {
+	/// What other pallets may know of the meter.
+	pub fn summary(&self) -> MeterSummary<AccountId> {
+		MeterSummary {
+			operator: self.operator.clone(),
+			owner: self.owner.clone(),
+			status: self.status,
+		}
+	}
+}
+
+/// What the chain keeps of a licensed operator.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct OperatorInfo {
+	/// How many registered meters the operator manages.
+	pub meters: u32,
+}
+
+/// Why a reading of an ingested batch was refused (and skipped, the rest of the batch
+/// being processed).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum RejectReason {
+	/// No meter is registered under the reading's meter id.
+	UnknownMeter,
+	/// The meter is suspended by its operator.
+	MeterSuspended,
+	/// The meter is flagged as tampered until its operator resumes it.
+	MeterTampered,
+	/// The signature is not the meter's registered device key's signature of the reading
+	/// for this chain (forged, altered, signed with a rotated-out key, for another chain or
+	/// another domain tag).
+	BadSignature,
+	/// The reading sets a flag bit reserved for later versions of the format.
+	ReservedFlags,
+	/// The reading is timestamped more than `MaxClockSkewMs` after the chain's time.
+	FutureTimestamp,
+	/// The reading is timestamped before the meter's last accepted reading.
+	TimestampRegression,
+}
+
+/// The outcome of ingesting a batch, for the summary event and the weight actually used.
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+pub struct IngestOutcome {
+	/// Readings taken into account (consumption counted, or a meter's first reading setting
+	/// its baseline).
+	pub accepted: u32,
+	/// Readings skipped because the meter already had them (`seq` not above its last).
+	pub duplicates: u32,
+	/// Readings refused, each with a `ReadingRejected` event.
+	pub rejected: u32,
+	/// Readings whose register ran backwards, each with a `TamperSuspected` event.
+	pub tampered: u32,
+	/// Total energy handed to `OnConsumption`, in watt-hours.
+	pub energy_wh: WattHours,
+	/// Signatures verified, by device key scheme: ed25519, sr25519, ecdsa.
+	pub verified: [u32; 3],
+	/// Readings skipped without verifying a signature (duplicates, unknown or inactive
+	/// meters).
+	pub skipped: u32,
+}
