@@ -4,12 +4,14 @@
 //! - [`reading`]: meter identifiers, readings and the signed message format
 //!   (specified byte by byte in `docs/protocol.md`);
 //! - [`traits`]: how the pallets talk to each other without depending on each other's crates;
+//! - [`gateway`]: what the meter gateway serves to the nodes' off-chain workers;
 //! - [`prepaid_api`]: the runtime API that reports a meter's prepaid status.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod gateway;
 pub mod prepaid_api;
 pub mod reading;
 pub mod traits;
