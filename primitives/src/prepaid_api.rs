@@ -29,6 +29,7 @@ pub type TariffId = u32;
 	Debug,
 	Default,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RelayState {
 	/// Supply on, credit at or above the tariff's low-credit threshold.
 	#[default]
@@ -43,6 +44,8 @@ pub enum RelayState {
 
 /// The tariff a meter is billed at now.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct TariffInForce<Balance> {
 	/// The tariff.
 	pub id: TariffId,
@@ -60,6 +63,8 @@ pub struct TariffInForce<Balance> {
 
 /// A meter's prepaid status, as returned by [`PrepaidApi::meter_status`].
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct PrepaidStatus<Balance> {
 	/// Prepaid credit held for the meter.
 	pub credit: Balance,
