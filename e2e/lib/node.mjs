@@ -34,7 +34,7 @@ export function freePort() {
 
 /**
  * Starts `wattcoin-node --dev` on free ports in a temporary base path and connects
- * @polkadot/api to it. Returns { api, rpcUrl, stop, logFile, exited }.
+ * @polkadot/api to it. Returns { api, provider, rpcUrl, stop, logFile, exited, ... }.
  * The node's output goes to a log file whose path is printed when something fails.
  */
 export async function startDevNode({ extraArgs = [], timeoutMs = 60_000 } = {}) {
@@ -58,6 +58,7 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 60_000 } = {}) 
 
   const rpcUrl = `ws://127.0.0.1:${rpcPort}`;
   let api;
+  let provider;
   const stop = async () => {
     if (api) await api.disconnect().catch(() => {});
     if (!exitInfo) {
@@ -71,12 +72,12 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 60_000 } = {}) 
   };
 
   try {
-    api = await connect(rpcUrl, () => exitInfo, timeoutMs, logFile);
+    ({ api, provider } = await connect(rpcUrl, () => exitInfo, timeoutMs, logFile));
   } catch (err) {
     await stop();
     throw err;
   }
-  return { api, rpcUrl, stop, logFile, exited, child, basePath };
+  return { api, provider, rpcUrl, stop, logFile, exited, child, basePath };
 }
 
 async function connect(rpcUrl, exitInfo, timeoutMs, logFile) {
@@ -103,7 +104,8 @@ async function connect(rpcUrl, exitInfo, timeoutMs, logFile) {
   const provider = new WsProvider(rpcUrl, false);
   await provider.connect();
   await waitFor(() => provider.isConnected, 10_000, 'the websocket');
-  return ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+  const api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+  return { api, provider };
 }
 
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));

@@ -12,4 +12,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
+	[pallet_wattcoin, Wattcoin]
+	[pallet_meters, Meters]
 );

@@ -220,4 +220,11 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	// After Balances: its genesis reads the total issuance Balances' genesis created.
+	#[runtime::pallet_index(7)]
+	pub type Wattcoin = pallet_wattcoin;
+
+	#[runtime::pallet_index(8)]
+	pub type Meters = pallet_meters;
 }

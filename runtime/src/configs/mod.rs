@@ -1,9 +1,11 @@
 //! Configuration of every pallet in the runtime.
 
+mod offchain;
+
 use frame_support::{
 	dispatch::DispatchClass,
 	derive_impl, parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -16,9 +18,9 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, Timestamp, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, VERSION,
+	System, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 
 /// Share of a block that ordinary transactions may fill; the rest is kept for operational
@@ -47,8 +49,20 @@ parameter_types! {
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
+/// Calls refused to every origin but root (root bypasses call filters).
+///
+/// `Balances::burn` would let a holder destroy WATT outside pallet-wattcoin, breaking the
+/// issuance accounting; holders cash out with `Wattcoin::redeem` instead.
+pub struct BaseCallFilter;
+impl Contains<RuntimeCall> for BaseCallFilter {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = BaseCallFilter;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
@@ -96,7 +110,8 @@ impl pallet_balances::Config for Runtime {
 	type ReserveIdentifier = [u8; 8];
 	type Balance = Balance;
 	type RuntimeEvent = RuntimeEvent;
-	type DustRemoval = ();
+	/// Dust of reaped accounts is burned and counted by pallet-wattcoin.
+	type DustRemoval = pallet_wattcoin::BurnAndRecord<Runtime>;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
@@ -113,8 +128,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Fees are paid in WATT and burned.
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	/// Fees are paid in WATT and burned; pallet-wattcoin counts what is burned.
+	type OnChargeTransaction = FungibleAdapter<Balances, pallet_wattcoin::BurnAndRecord<Runtime>>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	/// One picosecond of benchmarked execution time costs one 10^-12 WATT: a transfer costs
 	/// a fraction of a milli-WATT.
@@ -128,4 +143,34 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_wattcoin::Config for Runtime {
+	type Currency = Balances;
+	type ManagerOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Room for every shop, app and utility office of a national market.
+	type MaxVendors = ConstU32<1024>;
+	/// Payment references of card processors and mobile money fit in 64 bytes.
+	type MaxReceiptLen = ConstU32<64>;
+	/// A vendor's float refills at most once an hour.
+	type MinPeriod = ConstU32<HOURS>;
+	type WeightInfo = pallet_wattcoin::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_meters::Config for Runtime {
+	type WeightInfo = pallet_meters::weights::SubstrateWeight<Runtime>;
+	type OnConsumption = ();
+	type Lifecycle = ();
+	type Time = Timestamp;
+	/// Root licenses and removes operators.
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Readings per ingestion transaction: about 100 KiB of readings, well inside a block.
+	type MaxBatch = ConstU32<1000>;
+	type MaxMetadataLen = ConstU32<64>;
+	/// A meter's clock may run five minutes ahead of the chain's.
+	type MaxClockSkewMs = ConstU64<300_000>;
+	/// Below signed transactions, so a household's top-up is never crowded out by readings.
+	type IngestPriority = ConstU64<1>;
+	/// An ingestion transaction not included within 16 blocks (96 s) is dropped and retried.
+	type IngestLongevity = ConstU64<16>;
 }
