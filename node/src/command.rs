@@ -106,9 +106,12 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
 				BenchmarkCmd::Pallet(cmd) => {
-					if !cfg!(feature = "runtime-benchmarks") {
-						return Err("Pallet benchmarks need a node built with \
-							`--features runtime-benchmarks`."
+					// The benchmarks live in the runtime: either this node's runtime was built
+					// with them, or `--runtime` names a wasm blob that was.
+					if cmd.runtime.is_none() && !cfg!(feature = "runtime-benchmarks") {
+						return Err("Pallet benchmarks need a runtime built with \
+							`--features runtime-benchmarks`: pass its wasm with `--runtime`, \
+							or build this node with `--features runtime-benchmarks`."
 							.into());
 					}
 					cmd.run_with_spec::<sp_runtime::traits::HashingFor<RuntimeBlock>, ()>(Some(

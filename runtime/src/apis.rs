@@ -18,7 +18,7 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Prepaid, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -142,6 +142,14 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	impl wattcoin_primitives::prepaid_api::PrepaidApi<Block, Balance> for Runtime {
+		fn meter_status(
+			meter: wattcoin_primitives::MeterId,
+		) -> Option<wattcoin_primitives::prepaid_api::PrepaidStatus<Balance>> {
+			Prepaid::meter_status(meter)
 		}
 	}
 

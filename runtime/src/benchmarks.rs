@@ -14,4 +14,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_wattcoin, Wattcoin]
 	[pallet_meters, Meters]
+	[pallet_prepaid, Prepaid]
 );

@@ -8,8 +8,13 @@
 
 use crate::{
 	currency::WATT, AccountId, Balance, BalancesConfig, BlockNumber, RuntimeGenesisConfig, SudoConfig,
-	MetersConfig, WattcoinConfig, DAYS,
+	MetersConfig, PrepaidConfig, Runtime, WattcoinConfig, DAYS, MILLI_WATT,
 };
+use pallet_prepaid::{
+	types::{Band, FriendlyHours, Tier},
+	TariffParamsOf,
+};
+use wattcoin_primitives::{prepaid_api::TariffId, MeterId};
 use wattcoin_primitives::reading::dev::{dev_meters, DEV_METER_COUNT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -67,6 +72,65 @@ fn dev_meter_registrations(
 		.collect()
 }
 
+/// The dev meter with little credit, owned by Alice, whose relay the demo sees open.
+pub const DEV_LOW_CREDIT_METER: MeterId = 1000;
+/// Its credit at genesis.
+pub const DEV_LOW_CREDIT: Balance = WATT;
+/// The credit of every other dev meter at genesis.
+pub const DEV_METER_CREDIT: Balance = 50 * WATT;
+
+/// Tariff 0, `flat`: 0.25 WATT per kWh at any hour, 0.10 WATT a day, no friendly hours (so
+/// the demo's meter is disconnected whenever its credit runs out).
+fn flat_tariff() -> TariffParamsOf<Runtime> {
+	TariffParamsOf::<Runtime> {
+		price_per_kwh: 250 * MILLI_WATT,
+		standing_charge_per_day: 100 * MILLI_WATT,
+		utc_offset_minutes: 0,
+		bands: Default::default(),
+		tiers: Default::default(),
+		low_credit_threshold: 2 * WATT,
+		emergency_credit: 5 * WATT,
+		friendly_hours: FriendlyHours { hours: 0, weekdays: 0 },
+	}
+}
+
+/// Tariff 1, `time of use`: 0.28 WATT per kWh, 0.12 at night (00-07), 0.40 in the evening
+/// peak (17-21); a lifeline block of 50 kWh a month, 0.05 WATT per kWh more beyond it;
+/// 0.10 WATT a day; no disconnection at night (22-07) or at weekends.
+fn time_of_use_tariff() -> TariffParamsOf<Runtime> {
+	let night = 0x0000_007F | 0x00C0_0000; // hours 0..=6 and 22..=23
+	TariffParamsOf::<Runtime> {
+		price_per_kwh: 280 * MILLI_WATT,
+		standing_charge_per_day: 100 * MILLI_WATT,
+		utc_offset_minutes: 0,
+		bands: vec![
+			Band { start_hour: 0, end_hour: 7, price_per_kwh: 120 * MILLI_WATT },
+			Band { start_hour: 17, end_hour: 21, price_per_kwh: 400 * MILLI_WATT },
+		]
+		.try_into()
+		.expect("2 bands fit MaxBands (8)"),
+		tiers: vec![Tier { from_wh: 50_000, adder_per_kwh: 50 * MILLI_WATT }]
+			.try_into()
+			.expect("1 tier fits MaxTiers (4)"),
+		low_credit_threshold: 2 * WATT,
+		emergency_credit: 5 * WATT,
+		friendly_hours: FriendlyHours { hours: night, weekdays: 0b110_0000 },
+	}
+}
+
+/// Even dev meters are on the flat tariff, odd ones on time of use; each is funded.
+fn dev_meter_credits() -> Vec<(MeterId, Option<TariffId>, Balance)> {
+	dev_meters(DEV_METER_COUNT)
+		.enumerate()
+		.map(|(i, (meter, _))| {
+			let tariff = (i % 2) as TariffId;
+			let credit =
+				if meter == DEV_LOW_CREDIT_METER { DEV_LOW_CREDIT } else { DEV_METER_CREDIT };
+			(meter, Some(tariff), credit)
+		})
+		.collect()
+}
+
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
@@ -92,7 +156,11 @@ fn testnet_genesis(
 				DEV_VENDOR_PERIOD,
 			)],
 		},
-		meters: MetersConfig { operators: vec![operator], meters },
+		meters: MetersConfig { operators: vec![operator.clone()], meters },
+		prepaid: PrepaidConfig {
+			tariffs: vec![(operator.clone(), flat_tariff()), (operator, time_of_use_tariff())],
+			meters: dev_meter_credits(),
+		},
 	})
 }
 

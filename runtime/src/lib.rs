@@ -221,10 +221,14 @@ mod runtime {
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
-	// After Balances: its genesis reads the total issuance Balances' genesis created.
 	#[runtime::pallet_index(7)]
-	pub type Wattcoin = pallet_wattcoin;
-
-	#[runtime::pallet_index(8)]
 	pub type Meters = pallet_meters;
+
+	// After Balances and Meters: its genesis funds the registered meters' credit.
+	#[runtime::pallet_index(8)]
+	pub type Prepaid = pallet_prepaid;
+
+	// Last: its genesis records the total issuance every other genesis created.
+	#[runtime::pallet_index(9)]
+	pub type Wattcoin = pallet_wattcoin;
 }

@@ -4,7 +4,7 @@ mod offchain;
 
 use frame_support::{
 	dispatch::DispatchClass,
-	derive_impl, parameter_types,
+	derive_impl, parameter_types, PalletId,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -14,11 +14,11 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{traits::One, Perbill, Percent};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Timestamp, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, Meters, Prepaid, Timestamp, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
@@ -159,8 +159,10 @@ impl pallet_wattcoin::Config for Runtime {
 
 impl pallet_meters::Config for Runtime {
 	type WeightInfo = pallet_meters::weights::SubstrateWeight<Runtime>;
-	type OnConsumption = ();
-	type Lifecycle = ();
+	/// Accepted readings are billed by pallet-prepaid.
+	type OnConsumption = Prepaid;
+	/// Decommissioning refunds the meter's credit to its owner.
+	type Lifecycle = Prepaid;
 	type Time = Timestamp;
 	/// Root licenses and removes operators.
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
@@ -173,4 +175,63 @@ impl pallet_meters::Config for Runtime {
 	type IngestPriority = ConstU64<1>;
 	/// An ingestion transaction not included within 16 blocks (96 s) is dropped and retried.
 	type IngestLongevity = ConstU64<16>;
+}
+
+parameter_types! {
+	/// The pot holding every meter's prepaid credit and the operators' undrawn revenue.
+	pub const PrepaidPalletId: PalletId = PalletId(*b"wt/prepd");
+	/// A tariff change or a switch of tariff takes effect at least 7 days after it is announced.
+	pub const TariffNoticePeriodMs: u64 = 7 * 24 * 60 * 60 * 1000;
+	/// At most a quarter of a top-up goes to repaying debt and used emergency credit.
+	pub const MaxRecoveryShare: Percent = Percent::from_percent(25);
+}
+
+impl pallet_prepaid::Config for Runtime {
+	type Currency = Balances;
+	type Meters = Meters;
+	type UnixTime = Timestamp;
+	type PalletId = PrepaidPalletId;
+	type NoticePeriod = TariffNoticePeriodMs;
+	type MaxRecoveryShare = MaxRecoveryShare;
+	/// Time-of-use bands per tariff version.
+	type MaxBands = ConstU32<8>;
+	/// Inclining-block tiers per tariff version.
+	type MaxTiers = ConstU32<4>;
+	/// Versions kept per tariff: the one in force, those scheduled, and recent history.
+	type MaxTariffVersions = ConstU32<6>;
+	type MaxTariffsPerOperator = ConstU32<32>;
+	type WeightInfo = pallet_prepaid::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = PrepaidBenchmarkHelper;
+}
+
+/// Sets up operators, meters and time for pallet-prepaid's benchmarks through pallet-meters.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct PrepaidBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_prepaid::BenchmarkHelper<AccountId> for PrepaidBenchmarkHelper {
+	fn register_operator(who: &AccountId) {
+		if !pallet_meters::Operators::<Runtime>::contains_key(who) {
+			Meters::add_operator(RuntimeOrigin::root(), who.clone())
+				.expect("root may add an operator; benchmark set-up");
+		}
+	}
+
+	fn register_meter(meter: wattcoin_primitives::MeterId, operator: &AccountId, owner: &AccountId) {
+		Self::register_operator(operator);
+		let key = sp_runtime::MultiSigner::Sr25519(sp_core::sr25519::Public::from_raw([7; 32]));
+		Meters::register_meter(
+			RuntimeOrigin::signed(operator.clone()),
+			meter,
+			key,
+			owner.clone(),
+			Default::default(),
+		)
+		.expect("a fresh meter of a licensed operator registers; benchmark set-up");
+	}
+
+	fn set_time(ms: wattcoin_primitives::Moment) {
+		pallet_timestamp::Now::<Runtime>::put(ms);
+	}
 }

@@ -1,0 +1,135 @@
+//! The Wattcoin pallets together, in the real runtime: signed readings ingested by
+//! pallet-meters through the authorized-transaction path are billed by pallet-prepaid, and a
+//! neighbour's top-up reconnects the meter.
+
+use frame_support::{assert_ok, traits::fungible::Inspect};
+use frame_system::offchain::CreateAuthorizedTransaction;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{
+	traits::Header as _,
+	transaction_validity::{InvalidTransaction, TransactionValidityError},
+	BuildStorage,
+};
+use wattcoin_primitives::{
+	prepaid_api::RelayState,
+	reading::{dev::dev_meter_pair, Reading, SignedReading},
+	MeterId,
+};
+use wattcoin_runtime::{
+	genesis_config_presets::{get_preset, DEV_LOW_CREDIT, DEV_LOW_CREDIT_METER},
+	Balances, Executive, Header, Prepaid, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	RuntimeOrigin, System, MILLI_WATT, WATT,
+};
+
+/// Monday 30 November 2026, 12:00 UTC.
+const NOON: u64 = 1_796_040_000_000;
+const MINUTE: u64 = 60_000;
+
+/// Merges a genesis preset (a JSON patch) into the default genesis config, as the node does.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The state of a fresh `--dev` chain.
+fn dev_chain() -> sp_io::TestExternalities {
+	let preset = get_preset(&sp_genesis_builder::DEV_RUNTIME_PRESET.into()).expect("dev preset");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, serde_json::from_slice(&preset).unwrap());
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+	let mut ext = sp_io::TestExternalities::new(config.build_storage().unwrap());
+	ext.execute_with(|| {
+		let genesis = System::block_hash(0);
+		let header = Header::new(1, Default::default(), Default::default(), genesis, Default::default());
+		Executive::initialize_block(&header);
+		pallet_timestamp::Now::<Runtime>::put(NOON + 60 * MINUTE);
+	});
+	ext
+}
+
+/// A reading of dev meter `1000 + i`, signed with its device key.
+fn reading(i: u32, seq: u64, at_ms: u64, cumulative_wh: u64) -> SignedReading {
+	let reading = Reading { meter: 1000 + MeterId::from(i), seq, at_ms, cumulative_wh, flags: 0 };
+	SignedReading::sign_sr25519(reading, System::block_hash(0), &dev_meter_pair(i))
+}
+
+/// Submits `batch` the way the off-chain worker does: an authorized general transaction.
+fn ingest(batch: Vec<SignedReading>) -> Result<(), TransactionValidityError> {
+	let call = RuntimeCall::Meters(pallet_meters::Call::ingest_readings {
+		batch: batch.try_into().expect("within MaxBatch"),
+	});
+	let xt = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call);
+	let outcome = Executive::apply_extrinsic(xt)?;
+	assert_ok!(outcome);
+	Ok(())
+}
+
+fn status(meter: MeterId) -> wattcoin_primitives::prepaid_api::PrepaidStatus<u128> {
+	Prepaid::meter_status(meter).expect("a registered meter has a status")
+}
+
+#[test]
+fn readings_are_billed_at_the_tariff_and_a_top_up_reconnects() {
+	dev_chain().execute_with(|| {
+		let meter = DEV_LOW_CREDIT_METER;
+		let issuance = Balances::total_issuance();
+		assert_eq!(status(meter).credit, DEV_LOW_CREDIT);
+		assert_eq!(status(meter).relay, RelayState::LowCredit);
+
+		// The first reading sets the baseline; the second is 2 kWh later: 2 x 0.25 WATT.
+		assert_ok!(ingest(vec![reading(0, 1, NOON, 10_000), reading(0, 2, NOON + 15 * MINUTE, 12_000)]));
+		assert_eq!(status(meter).credit, DEV_LOW_CREDIT - 500 * MILLI_WATT);
+		assert_eq!(status(meter).relay, RelayState::LowCredit);
+
+		// The same readings again are refused by the authorization: never billed twice.
+		assert_eq!(
+			ingest(vec![reading(0, 2, NOON + 15 * MINUTE, 12_000)]),
+			Err(InvalidTransaction::Stale.into())
+		);
+		assert_eq!(status(meter).credit, DEV_LOW_CREDIT - 500 * MILLI_WATT);
+
+		// 4 kWh more costs 1 WATT: the 0.5 WATT left is used up, 0.5 WATT becomes debt, and
+		// with no emergency credit taken and no friendly hours on this tariff the relay opens.
+		assert_ok!(ingest(vec![reading(0, 3, NOON + 30 * MINUTE, 16_000)]));
+		let disconnected = status(meter);
+		assert_eq!(disconnected.credit, 0);
+		assert_eq!(disconnected.debt, 500 * MILLI_WATT);
+		assert_eq!(disconnected.relay, RelayState::Disconnected);
+
+		// Bob tops up Alice's meter with 10 WATT: the debt is recovered first (within the 25%
+		// share), the rest is credit, and the meter reconnects.
+		assert_ok!(Prepaid::top_up(
+			RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id()),
+			meter,
+			10 * WATT
+		));
+		let reconnected = status(meter);
+		assert_eq!(reconnected.debt, 0);
+		assert_eq!(reconnected.credit, 10 * WATT - 500 * MILLI_WATT);
+		assert_eq!(reconnected.relay, RelayState::Connected);
+
+		// Billing moves WATT, it never creates or destroys it (ingestion pays no fee).
+		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
+
+#[test]
+fn readings_of_several_meters_in_one_batch_are_billed_independently() {
+	dev_chain().execute_with(|| {
+		// Meters 1002 (flat, 0.25 WATT/kWh) and 1004 (flat) in one batch, 1 kWh and 3 kWh.
+		let before = [status(1002).credit, status(1004).credit];
+		assert_ok!(ingest(vec![
+			reading(2, 1, NOON, 500),
+			reading(4, 1, NOON, 7_000),
+			reading(2, 2, NOON + 10 * MINUTE, 1_500),
+			reading(4, 2, NOON + 10 * MINUTE, 10_000),
+		]));
+		assert_eq!(before[0] - status(1002).credit, 250 * MILLI_WATT);
+		assert_eq!(before[1] - status(1004).credit, 750 * MILLI_WATT);
+	});
+}
