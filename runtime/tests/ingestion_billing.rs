@@ -2,7 +2,7 @@
 //! pallet-meters through the authorized-transaction path are billed by pallet-prepaid, and a
 //! neighbour's top-up reconnects the meter.
 
-use frame_support::{assert_ok, traits::fungible::Inspect};
+use frame_support::assert_ok;
 use frame_system::offchain::CreateAuthorizedTransaction;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
