@@ -46,6 +46,29 @@
 //! signature. Relayers should therefore drop readings whose signature does not verify before
 //! submitting. The batch `provides` one tag per new `(meter, seq)`, so that batches carrying
 //! the same readings from several relayers do not pile up in the pool.
+//!
+//! ## Off-chain worker
+//! After every imported block the pallet's off-chain worker ([`offchain`]) relays readings from
+//! a meter gateway: it reads the gateway's base URL from PERSISTENT off-chain storage under
+//! [`wattcoin_primitives::gateway::GATEWAY_URL_STORAGE_KEY`] (the node's `--meter-gateway`
+//! flag, or `offchain_localStorageSet` over RPC; none set: it does nothing), and under a lock
+//! ([`offchain::LOCK_KEY`]) so that runs never overlap, fetches
+//! `GET {url}/v1/readings?after={cursor}&limit={MaxBatch}` (SCALE, a
+//! [`offchain::HTTP_TIMEOUT_MS`] deadline), drops the readings the chain already has and
+//! those it would refuse (bad signatures included), and submits the rest as one authorized
+//! feeless `ingest_readings` transaction.
+//!
+//! Its cursor (PERSISTENT storage, [`offchain::CURSOR_KEY_PREFIX`] followed by the URL) is a
+//! *confirmed* one: it moves past a page only once the page holds nothing new for the chain,
+//! so readings whose transaction never lands are fetched and submitted again. A gateway that
+//! is down, slow or answering garbage, and a pool that refuses the transaction, cost a warning
+//! (log target `meters::ocw`) and a retry at the next block; the worker never panics and
+//! always releases its lock. See [`offchain`] for the details.
+//!
+//! The runtime must implement
+//! `frame_system::offchain::CreateAuthorizedTransaction<pallet_meters::Call<Runtime>>` (its
+//! extension starts with `frame_system::AuthorizeCall`), and the node must run off-chain
+//! workers with HTTP enabled.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -59,6 +82,7 @@ pub use weights::WeightInfo;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -104,8 +128,15 @@ pub mod pallet {
 	/// A meter registered at genesis: meter id, device key, owner, operator, metadata.
 	pub type GenesisMeter<AccountId> = (MeterId, MultiSigner, AccountId, AccountId, Vec<u8>);
 
+	/// The pallet's configuration.
+	///
+	/// The runtime must be able to build the authorized (general, feeless) transactions its
+	/// off-chain worker submits: `CreateAuthorizedTransaction` with an extension that starts
+	/// with `frame_system::AuthorizeCall`.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
+	{
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -300,6 +331,11 @@ pub mod pallet {
 				batch.all_lte(max_extrinsic),
 				"a full batch ({batch:?}) must fit in one extrinsic ({max_extrinsic:?})"
 			);
+		}
+
+		/// Relays readings from the meter gateway, see [`crate::offchain`].
+		fn offchain_worker(block: BlockNumberFor<T>) {
+			crate::offchain::run::<T>(block);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -641,13 +677,13 @@ pub mod pallet {
 		}
 
 		/// The latest timestamp a reading may carry now.
-		fn latest_acceptable_ms() -> Moment {
+		pub(crate) fn latest_acceptable_ms() -> Moment {
 			T::Time::now().saturating_add(T::MaxClockSkewMs::get())
 		}
 
 		/// Whether `reading` of a meter whose state is `info` would be refused before its
 		/// signature is looked at: `Some(reason)` if so.
-		fn precheck(
+		pub(crate) fn precheck(
 			reading: &wattcoin_primitives::reading::Reading,
 			info: &MeterInfo<T::AccountId>,
 			latest_ms: Moment,

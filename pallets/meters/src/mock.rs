@@ -1,5 +1,7 @@
 //! A test runtime: frame-system, pallet-timestamp and this pallet, with an `OnConsumption` and
-//! a `MeterLifecycle` that record what they are told.
+//! a `MeterLifecycle` that record what they are told, and extrinsics whose transaction
+//! extension is `frame_system::AuthorizeCall` (so that the authorized transactions the
+//! off-chain worker builds are decodable and validate as in a real runtime).
 
 use crate::{self as pallet_meters, GenesisMeter};
 use core::cell::RefCell;
@@ -18,7 +20,19 @@ use wattcoin_primitives::{
 	MeterId,
 };
 
-type Block = frame_system::mocking::MockBlock<Test>;
+/// The mock's extrinsic: `AuthorizeCall` as its transaction extension (the off-chain worker's
+/// general transactions carry no signature; the test signature type makes it `Checkable`).
+pub type Extrinsic = sp_runtime::generic::UncheckedExtrinsic<
+	u64,
+	RuntimeCall,
+	sp_runtime::testing::TestSignature,
+	frame_system::AuthorizeCall<Test>,
+>;
+
+type Block = sp_runtime::generic::Block<
+	sp_runtime::generic::Header<u64, sp_runtime::traits::BlakeTwo256>,
+	Extrinsic,
+>;
 
 construct_runtime!(
 	pub enum Test {
@@ -62,6 +76,34 @@ impl pallet_meters::Config for Test {
 	type MaxClockSkewMs = ConstU64<MAX_CLOCK_SKEW_MS>;
 	type IngestPriority = ConstU64<INGEST_PRIORITY>;
 	type IngestLongevity = ConstU64<INGEST_LONGEVITY>;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = frame_system::AuthorizeCall<Test>;
+
+	fn create_transaction(call: RuntimeCall, extension: Self::Extension) -> Extrinsic {
+		Extrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() -> Self::Extension {
+		frame_system::AuthorizeCall::new()
+	}
 }
 
 /// The genesis hash the test chain's readings are signed for (block 0's hash).

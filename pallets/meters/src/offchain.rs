@@ -1,0 +1,645 @@
+//! The off-chain worker: relays signed readings from a meter gateway to the chain.
+//!
+//! Every node running off-chain workers may relay: a relayer can neither forge nor alter a
+//! reading (each one is signed by its meter), and several relayers carrying the same readings
+//! never bill them twice (the chain skips a reading it already has, and the pool keeps one
+//! transaction per new `(meter, seq)`).
+//!
+//! ## What a run does
+//! [`run`] is called by the pallet's `offchain_worker` hook after every imported block:
+//! 1. It reads the gateway's base URL from the node's PERSISTENT off-chain storage under
+//!    [`GATEWAY_URL_STORAGE_KEY`] (written by the node's `--meter-gateway URL` flag, or over
+//!    RPC with `offchain_localStorageSet("PERSISTENT", key, value)`). The value is the URL's
+//!    UTF-8 bytes, e.g. `http://127.0.0.1:8080` (a SCALE-encoded string is accepted too; a
+//!    trailing `/` is ignored). No value (or an empty one): the run returns at once, with a
+//!    debug log line. A value that is no `http://` or `https://` URL: a warning.
+//! 2. It takes the lock [`LOCK_KEY`] (a [`StorageLock`] with a [`BlockAndTime`] expiry of
+//!    [`LOCK_EXPIRY_BLOCKS`] blocks and [`LOCK_EXPIRY_MS`]), so that the runs of consecutive
+//!    blocks never overlap: a run that finds the lock taken returns at once. The lock is
+//!    released when the run ends, whatever happened; the expiry only matters if the node died
+//!    in the middle of a run.
+//! 3. It fetches `GET {url}/v1/readings?after={cursor}&limit={MaxBatch}` with
+//!    `Accept: application/scale` and a deadline of [`HTTP_TIMEOUT_MS`], and decodes the body
+//!    as a [`ReadingsPage`]. The status must be 200, the content type (when given)
+//!    `application/scale`, the body at most the largest encoding of a page of `MaxBatch`
+//!    readings, the whole body one page, and the page consistent: cursors strictly increasing
+//!    after the requested one, `next` not before the last reading's. A page longer than
+//!    asked is cut to `MaxBatch` readings (its `next` becomes the last kept reading's cursor).
+//! 4. It sorts the page against the chain's state exactly as ingestion will (per meter, in
+//!    `seq` order): readings the chain already has (`seq` not above the meter's last), and
+//!    readings the chain would refuse (unknown, suspended or tampered meter, a signature that
+//!    is not the registered key's, reserved flag bits, a timestamp before the last reading's
+//!    or too far ahead of the chain's time) are dropped. Bad signatures must be dropped here:
+//!    the pool refuses a whole batch whose first new reading has a bad signature.
+//! 5. If readings remain, it submits them, in the gateway's order, as one authorized feeless
+//!    transaction `ingest_readings { batch }` (a general transaction built by
+//!    [`CreateAuthorizedTransaction::create_authorized_transaction`]).
+//!
+//! ## The cursor
+//! The worker keeps one cursor per gateway URL in PERSISTENT off-chain storage, under
+//! [`CURSOR_KEY_PREFIX`] followed by the URL's bytes (as normalised: no trailing `/`), SCALE
+//! `u64`; absent means 0, the start of the gateway's stream. It is the **confirmed** cursor:
+//! every reading at or before it is on chain or would be refused by the chain. Each run
+//! fetches after it:
+//! - a page whose readings are all on chain or refused advances the confirmed cursor to the
+//!   page's `next`, and the run fetches the next page (at most [`MAX_PAGES_PER_RUN`] pages a
+//!   run), so a relayer that is behind (its peers relayed the readings) catches up quickly;
+//! - a page with new readings is submitted and the cursor does **not** move: the next run
+//!   fetches the same page again. Once the transaction is in a block, the page is all on chain
+//!   and the cursor moves past it; if the transaction never lands (dropped by the pool, a
+//!   fork, the node restarted), the next run submits what is still new. Readings are never
+//!   skipped because a transaction was lost.
+//! - an empty page, or any failure, leaves the cursor as it is.
+//!
+//! Every run sorts the page against the chain's current state, so a reading that became
+//! unacceptable meanwhile (its meter suspended, say) no longer holds the cursor back. The state
+//! an off-chain worker sees is that of the best block, not the finalized one: a page confirmed
+//! on a fork that is later abandoned is not fetched again by this relayer. Billing stays
+//! exact (the next reading of each meter carries its cumulative register), and relayers that
+//! did not confirm it yet still carry it.
+//!
+//! A different gateway URL has its own cursor, starting at 0. To relay a gateway's stream
+//! again from a given point, set its cursor key to the SCALE `u64` (8 bytes, little endian)
+//! over RPC.
+//!
+//! ## Failures
+//! A gateway that is down (connection refused or reset), slow (no answer within the deadline),
+//! answering another status than 200 or garbage (another content type, an oversized or
+//! undecodable body, an inconsistent page), and a transaction the pool does not take, cost one
+//! warning (log target [`LOG_TARGET`]) and a retry at the next block: no panic, the lock
+//! released, the cursor unchanged. Every run that fetched readings logs what it did (pages and
+//! readings fetched, how many were on chain, refused, new, submitted, and the cursor) at info
+//! level; idle runs log at debug level.
+
+use crate::{
+	pallet::{BatchOf, Call, Config, Meters, Pallet},
+	MeterInfo, RejectReason,
+};
+use alloc::{format, string::String, vec, vec::Vec};
+use codec::{Compact, DecodeAll, MaxEncodedLen};
+use core::fmt;
+use frame_support::traits::Get;
+use frame_system::{
+	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
+	pallet_prelude::BlockNumberFor,
+};
+use sp_core::H256;
+use sp_runtime::{
+	offchain::{
+		http,
+		storage::{StorageRetrievalError, StorageValueRef},
+		storage_lock::{BlockAndTime, StorageLock},
+		Duration, HttpError, HttpRequestId, StorageKind, Timestamp,
+	},
+	traits::Saturating,
+};
+use wattcoin_primitives::{
+	gateway::{Cursor, ReadingsPage, READINGS_PATH, SCALE_CONTENT_TYPE},
+	reading::SignedReading,
+	traits::MeterStatus,
+	Moment,
+};
+
+pub use wattcoin_primitives::gateway::GATEWAY_URL_STORAGE_KEY;
+
+/// Log target of the off-chain worker.
+pub const LOG_TARGET: &str = "meters::ocw";
+
+/// Key of the lock that keeps runs from overlapping, in PERSISTENT off-chain storage.
+pub const LOCK_KEY: &[u8] = b"wattcoin::meters::ocw::lock";
+
+/// Prefix of the keys of the confirmed cursors, in PERSISTENT off-chain storage: the full key
+/// is this prefix followed by the gateway's normalised URL; the value is a SCALE `u64`.
+pub const CURSOR_KEY_PREFIX: &[u8] = b"wattcoin::meters::ocw::cursor::";
+
+/// How long a request to the gateway may take, from sending it to the last byte of the
+/// answer, in milliseconds.
+pub const HTTP_TIMEOUT_MS: u64 = 2_000;
+
+/// The most pages one run fetches (a run fetches another page only after a page whose readings
+/// were all on chain or refused).
+pub const MAX_PAGES_PER_RUN: u32 = 4;
+
+/// The lock's time expiry, in milliseconds: longer than the longest run (every page's request
+/// at its deadline, and the sorting of the pages).
+pub const LOCK_EXPIRY_MS: u64 = MAX_PAGES_PER_RUN as u64 * HTTP_TIMEOUT_MS + 5_000;
+
+/// The lock's block expiry: a lock left behind by a run that never finished (the node died)
+/// is taken over once both this many blocks and [`LOCK_EXPIRY_MS`] have passed.
+pub const LOCK_EXPIRY_BLOCKS: u32 = 2;
+
+/// The longest gateway URL accepted, in bytes.
+pub const MAX_URL_LEN: usize = 2_048;
+
+/// What a run of the off-chain worker did.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum RunOutcome {
+	/// No gateway URL is configured: nothing was done.
+	NoGateway,
+	/// The configured gateway URL is not an `http://` or `https://` URL: nothing was done.
+	InvalidGateway,
+	/// Another run holds the lock: nothing was done.
+	Locked,
+	/// The run went to the gateway.
+	Ran(RunReport),
+}
+
+/// What a run that went to the gateway did.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct RunReport {
+	/// Pages received (and decoded).
+	pub pages: u32,
+	/// Readings received.
+	pub fetched: u32,
+	/// Readings the chain already has (or that repeat a `seq` of the same page).
+	pub on_chain: u32,
+	/// Readings the chain would refuse.
+	pub refused: u32,
+	/// Readings the chain would take.
+	pub new: u32,
+	/// Readings carried by the transaction submitted to the pool (0 if none was, or if the
+	/// pool did not take it).
+	pub submitted: u32,
+	/// Whether the pool refused the transaction.
+	pub pool_refused: bool,
+	/// The confirmed cursor when the run started.
+	pub cursor_before: Cursor,
+	/// The confirmed cursor when the run ended.
+	pub cursor_after: Cursor,
+	/// Why the last request failed, if it did.
+	pub error: Option<FetchError>,
+}
+
+/// Why a page could not be fetched.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum FetchError {
+	/// The request could not be sent.
+	Send(HttpError),
+	/// No answer came before the deadline.
+	Timeout,
+	/// The connection failed (refused or reset).
+	Connection,
+	/// The host rejected the request as invalid.
+	InvalidRequest,
+	/// The gateway answered another status than 200.
+	Status(u16),
+	/// The gateway answered another content type than `application/scale`.
+	ContentType(String),
+	/// The body was longer than the largest page of `MaxBatch` readings.
+	BodyTooLarge {
+		/// The most bytes accepted.
+		limit: u32,
+	},
+	/// Reading the body failed (deadline reached or connection lost).
+	Body(HttpError),
+	/// The body is not exactly one SCALE-encoded [`ReadingsPage`].
+	Undecodable {
+		/// The body's length in bytes.
+		len: u32,
+	},
+	/// The page contradicts the protocol.
+	Inconsistent(&'static str),
+}
+
+fn describe(error: &HttpError) -> &'static str {
+	match error {
+		HttpError::DeadlineReached => "deadline reached",
+		HttpError::IoError => "I/O error",
+		HttpError::Invalid => "invalid request",
+	}
+}
+
+impl fmt::Display for FetchError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Self::Send(error) => write!(f, "request not sent: {}", describe(error)),
+			Self::Timeout => write!(f, "no answer within {HTTP_TIMEOUT_MS} ms"),
+			Self::Connection => write!(f, "connection failed (gateway down?)"),
+			Self::InvalidRequest => write!(f, "request refused by the host as invalid"),
+			Self::Status(code) => write!(f, "HTTP status {code}"),
+			Self::ContentType(content_type) => {
+				write!(f, "content type {content_type:?}, not {SCALE_CONTENT_TYPE}")
+			},
+			Self::BodyTooLarge { limit } => write!(f, "body longer than {limit} bytes"),
+			Self::Body(error) => write!(f, "reading the body failed: {}", describe(error)),
+			Self::Undecodable { len } => write!(f, "body of {len} bytes is not a readings page"),
+			Self::Inconsistent(why) => write!(f, "inconsistent page: {why}"),
+		}
+	}
+}
+
+/// The gateway setting found in off-chain storage.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum GatewaySetting {
+	Unset,
+	Invalid,
+	Url(String),
+}
+
+/// Runs the off-chain worker once (see the module documentation); called by the pallet's
+/// `offchain_worker` hook with the number of the block just imported.
+pub fn run<T: Config>(block: BlockNumberFor<T>) -> RunOutcome {
+	let url = match gateway_setting() {
+		GatewaySetting::Unset => {
+			log::debug!(target: LOG_TARGET, "block {block:?}: no meter gateway configured");
+			return RunOutcome::NoGateway;
+		},
+		GatewaySetting::Invalid => {
+			log::warn!(
+				target: LOG_TARGET,
+				"block {block:?}: the meter gateway URL in off-chain storage is not an http:// \
+				 or https:// URL; nothing relayed",
+			);
+			return RunOutcome::InvalidGateway;
+		},
+		GatewaySetting::Url(url) => url,
+	};
+
+	let mut lock =
+		StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+			LOCK_KEY,
+			LOCK_EXPIRY_BLOCKS,
+			Duration::from_millis(LOCK_EXPIRY_MS),
+		);
+	// The guard releases the lock when dropped, at the end of this function, on every path.
+	let Ok(_guard) = lock.try_lock() else {
+		log::debug!(target: LOG_TARGET, "block {block:?}: the previous run is still going on");
+		return RunOutcome::Locked;
+	};
+	let report = relay::<T>(&url);
+	log_report(block, &report);
+	RunOutcome::Ran(report)
+}
+
+/// The gateway URL in PERSISTENT off-chain storage, normalised.
+fn gateway_setting() -> GatewaySetting {
+	match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, GATEWAY_URL_STORAGE_KEY) {
+		None => GatewaySetting::Unset,
+		Some(raw) if raw.iter().all(u8::is_ascii_whitespace) => GatewaySetting::Unset,
+		Some(raw) => parse_gateway_url(&raw).map_or(GatewaySetting::Invalid, GatewaySetting::Url),
+	}
+}
+
+/// The gateway's base URL from the stored bytes: the URL's UTF-8 bytes, or a SCALE-encoded
+/// string; surrounding whitespace and trailing `/` removed. `None` unless it is an
+/// `http://` or `https://` URL with a host, no query or fragment, of printable ASCII, at most
+/// [`MAX_URL_LEN`] bytes.
+pub fn parse_gateway_url(raw: &[u8]) -> Option<String> {
+	normalise_url(raw).or_else(|| {
+		Vec::<u8>::decode_all(&mut &raw[..]).ok().and_then(|inner| normalise_url(&inner))
+	})
+}
+
+fn normalise_url(bytes: &[u8]) -> Option<String> {
+	let url = core::str::from_utf8(bytes).ok()?.trim().trim_end_matches('/');
+	let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+	let valid = url.len() <= MAX_URL_LEN
+		&& !rest.is_empty()
+		&& !rest.starts_with('/')
+		&& url.bytes().all(|byte| byte.is_ascii_graphic())
+		&& !url.contains(['?', '#']);
+	valid.then(|| String::from(url))
+}
+
+/// The key of the confirmed cursor of the gateway at `url` (normalised).
+pub fn cursor_key(url: &str) -> Vec<u8> {
+	[CURSOR_KEY_PREFIX, url.as_bytes()].concat()
+}
+
+/// The confirmed cursor stored under `cursor`: 0 if none, or if the value is undecodable.
+fn load_cursor(cursor: &StorageValueRef) -> Cursor {
+	match cursor.get::<Cursor>() {
+		Ok(Some(value)) => value,
+		Ok(None) => 0,
+		Err(StorageRetrievalError::Undecodable) => {
+			log::warn!(
+				target: LOG_TARGET,
+				"the stored cursor is not a SCALE u64; relaying from the gateway's start",
+			);
+			0
+		},
+	}
+}
+
+/// Fetches pages after the confirmed cursor, advances the cursor over pages that hold nothing
+/// new, and submits the first new readings found (see the module documentation).
+fn relay<T: Config>(url: &str) -> RunReport {
+	let key = cursor_key(url);
+	let cursor = StorageValueRef::persistent(&key);
+	let confirmed = load_cursor(&cursor);
+	let mut report =
+		RunReport { cursor_before: confirmed, cursor_after: confirmed, ..Default::default() };
+	let limit = T::MaxBatch::get();
+
+	for _ in 0..MAX_PAGES_PER_RUN {
+		let page = match fetch_page(url, report.cursor_after, limit) {
+			Ok(page) => page,
+			Err(error) => {
+				report.error = Some(error);
+				break;
+			},
+		};
+		report.pages.saturating_inc();
+		report.fetched = report.fetched.saturating_add(page.readings.len() as u32);
+		if page.readings.is_empty() {
+			break;
+		}
+
+		let sorted = sort_page::<T>(&page.readings);
+		report.on_chain = report.on_chain.saturating_add(sorted.on_chain);
+		report.refused = report.refused.saturating_add(sorted.refused);
+		report.new = report.new.saturating_add(sorted.new.len() as u32);
+		if sorted.new.is_empty() {
+			// Everything up to `page.next` is on chain or will never be: confirmed.
+			cursor.set(&page.next);
+			report.cursor_after = page.next;
+			continue;
+		}
+		match submit::<T>(sorted.new) {
+			Ok(submitted) => report.submitted = submitted,
+			Err(()) => report.pool_refused = true,
+		}
+		// The cursor stays before these readings until a later run finds them on chain.
+		break;
+	}
+	report
+}
+
+fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
+	let RunReport {
+		pages,
+		fetched,
+		on_chain,
+		refused,
+		new,
+		submitted,
+		pool_refused,
+		cursor_before,
+		cursor_after,
+		ref error,
+	} = *report;
+	if let Some(error) = error {
+		log::warn!(
+			target: LOG_TARGET,
+			"block {block:?}: gateway request after cursor {cursor_after} failed: {error}; \
+			 retrying next block (this run: {pages} page(s), {fetched} reading(s) fetched, \
+			 cursor {cursor_before} -> {cursor_after})",
+		);
+	}
+	if pool_refused {
+		log::warn!(
+			target: LOG_TARGET,
+			"block {block:?}: the transaction pool did not take the batch of {new} new \
+			 reading(s) (already pooled, pool full or invalid); retrying next block",
+		);
+	}
+	if fetched == 0 {
+		log::debug!(
+			target: LOG_TARGET,
+			"block {block:?}: no new readings at the gateway (cursor {cursor_after})",
+		);
+	} else {
+		log::info!(
+			target: LOG_TARGET,
+			"block {block:?}: fetched {fetched} reading(s) in {pages} page(s): {on_chain} \
+			 already on chain, {refused} refused, {new} new, {submitted} submitted; cursor \
+			 {cursor_before} -> {cursor_after}",
+		);
+	}
+}
+
+/// The most bytes a page of at most `limit` readings encodes to.
+pub fn max_page_len(limit: u32) -> usize {
+	let entry = Cursor::max_encoded_len().saturating_add(SignedReading::max_encoded_len());
+	Compact::<u32>::max_encoded_len()
+		.saturating_add((limit as usize).saturating_mul(entry))
+		.saturating_add(Cursor::max_encoded_len())
+}
+
+/// Fetches the page of at most `limit` readings after `after` from the gateway at `base`.
+fn fetch_page(base: &str, after: Cursor, limit: u32) -> Result<ReadingsPage, FetchError> {
+	let url = format!("{base}{READINGS_PATH}?after={after}&limit={limit}");
+	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_TIMEOUT_MS));
+	let pending = http::Request::get(&url)
+		.add_header("Accept", SCALE_CONTENT_TYPE)
+		.deadline(deadline)
+		.send()
+		.map_err(FetchError::Send)?;
+	let response = match pending.try_wait(deadline) {
+		Err(_still_pending) => return Err(FetchError::Timeout),
+		Ok(Err(http::Error::DeadlineReached)) => return Err(FetchError::Timeout),
+		Ok(Err(http::Error::IoError)) => return Err(FetchError::Connection),
+		Ok(Err(http::Error::Unknown)) => return Err(FetchError::InvalidRequest),
+		Ok(Ok(response)) => response,
+	};
+	if response.code != 200 {
+		return Err(FetchError::Status(response.code));
+	}
+	check_content_type(&sp_io::offchain::http_response_headers(response.id))?;
+	let body = read_body(response.id, deadline, max_page_len(limit))?;
+	let page = ReadingsPage::decode_all(&mut &body[..])
+		.map_err(|_| FetchError::Undecodable { len: body.len() as u32 })?;
+	check_page(page, after, limit)
+}
+
+/// Refuses an answer whose content type is given and is not `application/scale`.
+fn check_content_type(headers: &[(Vec<u8>, Vec<u8>)]) -> Result<(), FetchError> {
+	let Some((_, value)) =
+		headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(b"content-type"))
+	else {
+		return Ok(());
+	};
+	let value = String::from_utf8_lossy(value);
+	let media_type = value.split(';').next().unwrap_or_default().trim();
+	if media_type.eq_ignore_ascii_case(SCALE_CONTENT_TYPE) {
+		Ok(())
+	} else {
+		Err(FetchError::ContentType(String::from(value.trim())))
+	}
+}
+
+/// Reads the body of the answer to request `id`, before `deadline`, refusing more than
+/// `max_len` bytes.
+fn read_body(
+	id: HttpRequestId,
+	deadline: Timestamp,
+	max_len: usize,
+) -> Result<Vec<u8>, FetchError> {
+	let too_large = FetchError::BodyTooLarge { limit: max_len.try_into().unwrap_or(u32::MAX) };
+	let mut body = Vec::new();
+	let mut buffer = [0u8; 4096];
+	loop {
+		let read = sp_io::offchain::http_response_read_body(id, &mut buffer, Some(deadline))
+			.map_err(FetchError::Body)?;
+		if read == 0 {
+			return Ok(body);
+		}
+		let chunk = buffer.get(..read as usize).ok_or(FetchError::Body(HttpError::IoError))?;
+		if body.len().saturating_add(chunk.len()) > max_len {
+			return Err(too_large);
+		}
+		body.extend_from_slice(chunk);
+	}
+}
+
+/// Checks that `page` answers a request for at most `limit` readings after `after`, cutting
+/// it to `limit` readings if it is longer.
+fn check_page(
+	mut page: ReadingsPage,
+	after: Cursor,
+	limit: u32,
+) -> Result<ReadingsPage, FetchError> {
+	let mut previous = after;
+	for (cursor, _) in &page.readings {
+		if *cursor <= previous {
+			return Err(FetchError::Inconsistent(
+				"reading cursors are not strictly increasing after the requested cursor",
+			));
+		}
+		previous = *cursor;
+	}
+	if page.next < previous {
+		return Err(FetchError::Inconsistent("the next cursor is before the last reading's"));
+	}
+	if page.readings.len() > limit as usize {
+		log::warn!(
+			target: LOG_TARGET,
+			"the gateway answered {} readings for a limit of {limit}: keeping {limit}",
+			page.readings.len(),
+		);
+		page.readings.truncate(limit as usize);
+		if let Some((last, _)) = page.readings.last() {
+			page.next = *last;
+		}
+	}
+	Ok(page)
+}
+
+/// What the chain would do with a reading of a page.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Verdict {
+	/// Take it (accept it, or flag its meter as tampered).
+	New,
+	/// Skip it: it has it already.
+	OnChain,
+	/// Refuse it.
+	Refused(RejectReason),
+}
+
+/// A page's readings sorted by what the chain would do with them.
+struct SortedPage {
+	/// The readings the chain would take, in page order.
+	new: Vec<SignedReading>,
+	/// How many the chain has already.
+	on_chain: u32,
+	/// How many the chain would refuse.
+	refused: u32,
+}
+
+/// Sorts `readings` by what ingesting them now would do with each, taking every meter's
+/// readings in `seq` order as ingestion does.
+fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)]) -> SortedPage {
+	let genesis_hash = Pallet::<T>::genesis_hash();
+	let latest_ms = Pallet::<T>::latest_acceptable_ms();
+
+	// Stable sort: readings with the same meter and `seq` stay in page order, as in ingestion.
+	let mut ordered: Vec<(usize, &SignedReading)> =
+		readings.iter().map(|(_, signed)| signed).enumerate().collect();
+	ordered.sort_by_key(|(_, signed)| (signed.reading.meter, signed.reading.seq));
+
+	let mut is_new = vec![false; readings.len()];
+	let mut sorted = SortedPage { new: Vec::new(), on_chain: 0, refused: 0 };
+	for group in ordered.chunk_by(|(_, a), (_, b)| a.reading.meter == b.reading.meter) {
+		let Some((_, first)) = group.first() else { continue };
+		let mut state = Meters::<T>::get(first.reading.meter);
+		for (index, signed) in group {
+			match judge::<T>(state.as_mut(), signed, genesis_hash, latest_ms) {
+				Verdict::New => {
+					if let Some(slot) = is_new.get_mut(*index) {
+						*slot = true;
+					}
+				},
+				Verdict::OnChain => sorted.on_chain.saturating_inc(),
+				Verdict::Refused(reason) => {
+					sorted.refused.saturating_inc();
+					let reading = &signed.reading;
+					if reason == RejectReason::BadSignature {
+						log::warn!(
+							target: LOG_TARGET,
+							"dropping reading seq {} of meter {}: its signature is not the \
+							 meter's registered key's",
+							reading.seq,
+							reading.meter,
+						);
+					} else {
+						log::debug!(
+							target: LOG_TARGET,
+							"dropping reading seq {} of meter {}: {reason:?}",
+							reading.seq,
+							reading.meter,
+						);
+					}
+				},
+			}
+		}
+	}
+	sorted.new = readings
+		.iter()
+		.zip(is_new)
+		.filter(|(_, new)| *new)
+		.map(|((_, signed), _)| signed.clone())
+		.collect();
+	sorted
+}
+
+/// What ingesting `signed` would do, for a meter whose state (as left by the readings of the
+/// same page before it) is `state`; updates `state` as ingestion would. The checks and their
+/// order are those of ingestion.
+fn judge<T: Config>(
+	state: Option<&mut MeterInfo<T::AccountId>>,
+	signed: &SignedReading,
+	genesis_hash: H256,
+	latest_ms: Moment,
+) -> Verdict {
+	let Some(info) = state else { return Verdict::Refused(RejectReason::UnknownMeter) };
+	match info.status {
+		MeterStatus::Active => {},
+		MeterStatus::Suspended => return Verdict::Refused(RejectReason::MeterSuspended),
+		MeterStatus::Tampered => return Verdict::Refused(RejectReason::MeterTampered),
+	}
+	let reading = &signed.reading;
+	if reading.seq <= info.last_seq {
+		return Verdict::OnChain;
+	}
+	if !signed.verify_with(genesis_hash, &info.key) {
+		return Verdict::Refused(RejectReason::BadSignature);
+	}
+	if let Some(reason) = Pallet::<T>::precheck(reading, info, latest_ms) {
+		return Verdict::Refused(reason);
+	}
+	// Taken: as the new last reading, and as a tamper event if the register ran backwards.
+	let regressed = info.has_baseline() && reading.cumulative_wh < info.last_cumulative_wh;
+	info.last_seq = reading.seq;
+	info.last_at_ms = reading.at_ms;
+	info.last_cumulative_wh = reading.cumulative_wh;
+	if regressed {
+		info.status = MeterStatus::Tampered;
+	}
+	Verdict::New
+}
+
+/// Submits `readings` as one authorized `ingest_readings` transaction; returns how many it
+/// carries.
+fn submit<T: Config>(readings: Vec<SignedReading>) -> Result<u32, ()> {
+	let count = readings.len() as u32;
+	let batch = BatchOf::<T>::try_from(readings).map_err(|_| {
+		frame_support::defensive!("a page is cut to MaxBatch readings");
+	})?;
+	let call = Call::<T>::ingest_readings { batch };
+	let transaction =
+		<T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+	SubmitTransaction::<T, Call<T>>::submit_transaction(transaction).map(|()| count)
+}
+
+#[cfg(test)]
+mod tests;
