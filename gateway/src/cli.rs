@@ -1,0 +1,187 @@
+//! The command line.
+
+use crate::{
+	genesis::{parse_h256, parse_rpc_url},
+	meters::KnownMeters,
+	server::Config,
+	simulator::SimulatorConfig,
+};
+use anyhow::Context;
+use clap::Parser;
+use hyper::Uri;
+use sp_core::H256;
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use wattcoin_primitives::MeterId;
+
+/// The Wattcoin meter gateway: receives signed meter readings, stores them durably and
+/// serves them in order to the nodes' off-chain workers.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "wattcoin-gateway", version, about)]
+pub struct Cli {
+	/// Address to listen on (HTTP).
+	#[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+	pub listen: SocketAddr,
+
+	/// The SQLite database of accepted readings (created if missing; `PATH.lock`, `PATH-wal`
+	/// and `PATH-shm` live next to it).
+	#[arg(long, value_name = "PATH", default_value = "wattcoin-gateway.sqlite")]
+	pub db: PathBuf,
+
+	/// The genesis hash of the chain readings are signed for (0x and 64 hex digits).
+	#[arg(
+		long,
+		value_name = "0xHASH",
+		value_parser = parse_h256,
+		required_unless_present = "node_rpc",
+		conflicts_with = "node_rpc"
+	)]
+	pub genesis_hash: Option<H256>,
+
+	/// Ask this node's JSON-RPC endpoint for the genesis hash at startup (retrying until it
+	/// answers), e.g. http://127.0.0.1:9944.
+	#[arg(long, value_name = "URL", value_parser = parse_rpc_url)]
+	pub node_rpc: Option<Uri>,
+
+	/// A JSON file of more meters to accept:
+	/// `[{"meter": 5000, "scheme": "ed25519", "public": "0x..."}]`.
+	#[arg(long, value_name = "FILE")]
+	pub meters: Option<PathBuf>,
+
+	/// Accept readings of dev meters 0..N (ids 1000..1000+N, keys //Meter//i) without
+	/// simulating them. Simulated meters are always accepted.
+	#[arg(long, value_name = "N", default_value_t = 0)]
+	pub dev_meters: u32,
+
+	/// Simulate dev meters 0..N (ids 1000..1000+N) with a household load.
+	#[arg(long, value_name = "N")]
+	pub simulate: Option<u32>,
+
+	/// Seconds between two readings of a simulated meter (decimals allowed).
+	#[arg(long, value_name = "SECS", default_value = "6", value_parser = parse_interval)]
+	pub interval: Duration,
+
+	/// Scale of every simulated meter's load, in percent.
+	#[arg(long, value_name = "PCT", default_value_t = 100, requires = "simulate")]
+	pub simulate_scale: u32,
+
+	/// A simulated meter whose load is multiplied by --heavy-factor (repeatable, or
+	/// comma-separated), e.g. a demo meter whose credit runs out fast.
+	#[arg(long, value_name = "METER", value_delimiter = ',', requires = "simulate")]
+	pub heavy_meter: Vec<MeterId>,
+
+	/// The load multiplier of --heavy-meter meters.
+	#[arg(long, value_name = "FACTOR", default_value_t = 50.0, requires = "simulate")]
+	pub heavy_factor: f64,
+}
+
+fn parse_interval(text: &str) -> Result<Duration, String> {
+	let secs: f64 = text.parse().map_err(|_| format!("not a number of seconds: {text:?}"))?;
+	if !(0.05..=86_400.0).contains(&secs) {
+		return Err(format!("the interval must be between 0.05 and 86400 seconds, not {secs}"));
+	}
+	Ok(Duration::from_secs_f64(secs))
+}
+
+/// Where the genesis hash comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GenesisSource {
+	/// Given.
+	Hash(H256),
+	/// Asked of a node.
+	NodeRpc(Uri),
+}
+
+impl Cli {
+	/// Where the genesis hash comes from (clap guarantees exactly one of the two flags).
+	pub fn genesis_source(&self) -> anyhow::Result<GenesisSource> {
+		match (&self.genesis_hash, &self.node_rpc) {
+			(Some(hash), None) => Ok(GenesisSource::Hash(*hash)),
+			(None, Some(url)) => Ok(GenesisSource::NodeRpc(url.clone())),
+			_ => anyhow::bail!("give exactly one of --genesis-hash and --node-rpc"),
+		}
+	}
+
+	/// The gateway's configuration, reading the `--meters` file.
+	pub fn into_config(self, genesis: H256) -> anyhow::Result<Config> {
+		let mut meters = KnownMeters::new();
+		meters.add_dev_meters(self.dev_meters)?;
+		if let Some(path) = &self.meters {
+			let count = meters
+				.add_file(path)
+				.with_context(|| format!("loading --meters {}", path.display()))?;
+			tracing::info!(file = %path.display(), count, "meters loaded");
+		}
+		let simulator = self.simulate.map(|count| SimulatorConfig {
+			count,
+			interval: self.interval,
+			scale_percent: self.simulate_scale,
+			heavy_meters: self.heavy_meter.iter().copied().collect(),
+			heavy_factor: self.heavy_factor,
+		});
+		Ok(Config { listen: self.listen, db: self.db, genesis, meters, simulator })
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const HASH: &str = "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+	#[test]
+	fn defaults_and_flags() {
+		let cli = Cli::try_parse_from(["gw", "--genesis-hash", HASH]).unwrap();
+		assert_eq!(cli.listen, "127.0.0.1:8080".parse().unwrap());
+		assert_eq!(cli.db, PathBuf::from("wattcoin-gateway.sqlite"));
+		assert!(matches!(cli.genesis_source().unwrap(), GenesisSource::Hash(h) if h.0[1] == 1));
+		let config = cli.into_config(H256::zero()).unwrap();
+		assert!(config.simulator.is_none());
+		assert!(config.meters.is_empty());
+
+		let cli = Cli::try_parse_from([
+			"gw",
+			"--node-rpc",
+			"http://127.0.0.1:9944",
+			"--simulate",
+			"20",
+			"--interval",
+			"0.5",
+			"--heavy-meter",
+			"1019,1018",
+			"--heavy-meter",
+			"1017",
+			"--heavy-factor",
+			"80",
+			"--dev-meters",
+			"3",
+		])
+		.unwrap();
+		assert!(matches!(cli.genesis_source().unwrap(), GenesisSource::NodeRpc(_)));
+		let config = cli.into_config(H256::zero()).unwrap();
+		assert_eq!(config.meters.len(), 3);
+		let sim = config.simulator.unwrap();
+		assert_eq!((sim.count, sim.interval), (20, Duration::from_millis(500)));
+		assert_eq!(sim.heavy_meters.into_iter().collect::<Vec<_>>(), [1017, 1018, 1019]);
+		assert_eq!(sim.heavy_factor, 80.0);
+	}
+
+	#[test]
+	fn refuses_bad_flags() {
+		for args in [
+			&["gw"][..],
+			&["gw", "--genesis-hash", HASH, "--node-rpc", "http://127.0.0.1:9944"],
+			&["gw", "--genesis-hash", "0x00"],
+			&["gw", "--node-rpc", "https://example.invalid"],
+			&["gw", "--genesis-hash", HASH, "--simulate", "1", "--interval", "0"],
+			&["gw", "--genesis-hash", HASH, "--heavy-meter", "1000"],
+			&["gw", "--genesis-hash", HASH, "--listen", "localhost"],
+		] {
+			assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
+		}
+		let cli =
+			Cli::try_parse_from(["gw", "--genesis-hash", HASH, "--meters", "/nonexistent.json"])
+				.unwrap();
+		let err = format!("{:#}", cli.into_config(H256::zero()).unwrap_err());
+		assert!(err.contains("loading --meters /nonexistent.json"), "{err}");
+	}
+}

@@ -1,0 +1,29 @@
+//! # wattcoin-gateway
+//!
+//! The meters' head-end: meters POST signed readings (the format of `docs/protocol.md`), the
+//! gateway checks them against the device keys of the meters it knows and the chain's
+//! genesis hash, stores them durably in SQLite, and serves them in cursor order to the
+//! nodes' off-chain workers, which carry them on chain. It can also simulate household
+//! meters with the deterministic dev keys the chain's genesis registers.
+//!
+//! - [`api`]: the HTTP endpoints;
+//! - [`ingest`]: the checks every reading passes (POSTed or simulated) before it is stored;
+//! - [`store`]: the SQLite store;
+//! - [`meters`]: the known meters and the `--meters` file;
+//! - [`simulator`]: the simulated meters and their load model;
+//! - [`genesis`]: the genesis hash from a node;
+//! - [`server`]: the whole gateway, started and stopped;
+//! - [`cli`]: the command line.
+//!
+//! See `gateway/README.md` for the flags, the endpoints and the guarantees.
+
+pub mod api;
+pub mod cli;
+pub mod genesis;
+pub mod ingest;
+pub mod meters;
+pub mod server;
+pub mod simulator;
+pub mod store;
+
+pub use server::{Config, Gateway};

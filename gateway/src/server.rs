@@ -1,0 +1,175 @@
+//! The gateway as a whole: the store, the HTTP server and the simulator, started and
+//! stopped together.
+
+use crate::{
+	api,
+	ingest::Ingestor,
+	meters::KnownMeters,
+	simulator::{self, Simulator, SimulatorConfig},
+	store::Store,
+};
+use anyhow::Context;
+use sp_core::H256;
+use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use tokio::{net::TcpListener, sync::watch};
+use wattcoin_primitives::gateway::READINGS_PATH;
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// How long to wait, after the server stopped, for the last connection tasks to let go of
+/// the store before closing it.
+const STORE_RELEASE_WAIT: Duration = Duration::from_secs(5);
+
+/// Everything the gateway needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+	/// Address to listen on.
+	pub listen: SocketAddr,
+	/// The SQLite database.
+	pub db: PathBuf,
+	/// The genesis hash of the chain the readings are signed for.
+	pub genesis: H256,
+	/// Meters known besides the simulated ones.
+	pub meters: KnownMeters,
+	/// Meters to simulate, if any.
+	pub simulator: Option<SimulatorConfig>,
+}
+
+/// A started gateway: the database is open and the listener bound; [`Gateway::run`] serves.
+pub struct Gateway {
+	listener: TcpListener,
+	ingestor: Ingestor,
+	simulator: Option<(Simulator, Duration)>,
+}
+
+impl Gateway {
+	/// Opens the database, resumes the simulated meters from it and binds the listener.
+	pub async fn start(config: Config) -> anyhow::Result<Self> {
+		let Config { listen, db, genesis, mut meters, simulator } = config;
+		let (store, simulator) = tokio::task::spawn_blocking(move || {
+			let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+			let simulator = simulator
+				.map(|config| Simulator::new(&config, genesis, &store).map(|sim| (sim, config)))
+				.transpose()?;
+			Ok::<_, anyhow::Error>((store, simulator))
+		})
+		.await??;
+		let simulator = match simulator {
+			Some((sim, config)) => {
+				for (meter, key) in sim.device_keys() {
+					meters.insert(meter, key)?;
+				}
+				let ids: Vec<_> = sim.meter_ids().collect();
+				if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+					tracing::info!(
+						meters = ids.len(),
+						resumed = sim.resumed(),
+						interval = ?config.interval,
+						scale_percent = config.scale_percent,
+						heavy_meters = ?config.heavy_meters,
+						heavy_factor = config.heavy_factor,
+						"simulating dev meters {first}..={last}",
+					);
+				} else {
+					tracing::info!("--simulate 0: no meter to simulate");
+				}
+				Some((sim, config.interval))
+			},
+			None => None,
+		};
+		let listener =
+			TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+		tracing::info!(
+			db = %store.path().display(),
+			stored = store.count(),
+			last_cursor = store.last_cursor(),
+			meters = meters.len(),
+			genesis = ?genesis,
+			"gateway started"
+		);
+		let ingestor = Ingestor::new(Arc::new(store), Arc::new(meters), genesis);
+		Ok(Self { listener, ingestor, simulator })
+	}
+
+	/// The address the gateway listens on.
+	pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+		self.listener.local_addr()
+	}
+
+	/// The ingestor (store, meters, genesis).
+	pub fn ingestor(&self) -> &Ingestor {
+		&self.ingestor
+	}
+
+	/// Serves until `shutdown` completes, then stops accepting connections, lets in-flight
+	/// requests finish (for at most [`SHUTDOWN_GRACE`]), stops the simulator after its
+	/// current round, and closes the database.
+	pub async fn run(
+		self,
+		shutdown: impl Future<Output = ()> + Send + 'static,
+	) -> anyhow::Result<()> {
+		let Self { listener, ingestor, simulator } = self;
+		let addr = listener.local_addr()?;
+		let (stop_tx, stop_rx) = watch::channel(false);
+		let simulator_task = simulator.map(|(sim, interval)| {
+			tokio::spawn(simulator::run(sim, ingestor.clone(), interval, stop_rx.clone()))
+		});
+
+		let app = api::router(ingestor.clone());
+		tracing::info!("listening on http://{addr} ({READINGS_PATH}, /healthz)");
+		let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+			shutdown.await;
+			tracing::info!("shutting down: finishing in-flight requests");
+			// Receivers may all be gone already (no simulator): nothing to tell then.
+			let _ = stop_tx.send(true);
+		});
+		let mut stopping = stop_rx.clone();
+		let deadline = async move {
+			// `wait_for` errs only when the sender is gone, which happens after it sent.
+			let _ = stopping.wait_for(|stop| *stop).await;
+			tokio::time::sleep(SHUTDOWN_GRACE).await;
+		};
+		let served = tokio::select! {
+			served = serve => served.context("serving HTTP"),
+			() = deadline => {
+				tracing::warn!("in-flight requests still running after {SHUTDOWN_GRACE:?}; closing");
+				Ok(())
+			},
+		};
+
+		if let Some(task) = simulator_task {
+			if let Err(err) = task.await {
+				tracing::error!("simulator task failed: {err}");
+			}
+		}
+		let mut store = ingestor.store().clone();
+		drop(ingestor);
+		// Connection tasks drop their handle on the router (and so the store) just after
+		// they report closed: give them a moment.
+		let release_deadline = tokio::time::Instant::now() + STORE_RELEASE_WAIT;
+		let store = loop {
+			match Arc::try_unwrap(store) {
+				Ok(store) => break Ok(store),
+				Err(shared) if tokio::time::Instant::now() < release_deadline => {
+					store = shared;
+					tokio::time::sleep(Duration::from_millis(5)).await;
+				},
+				Err(shared) => break Err(shared),
+			}
+		};
+		match store {
+			Ok(store) => {
+				let path = store.path().display().to_string();
+				tokio::task::spawn_blocking(move || store.close())
+					.await?
+					.with_context(|| format!("closing {path}"))?;
+				tracing::info!("database {path} closed");
+			},
+			// Requests cut off by the grace deadline still hold it; it closes when they end.
+			Err(_) => tracing::warn!("database still in use by unfinished requests"),
+		}
+		tracing::info!("gateway stopped");
+		served
+	}
+}

@@ -1,0 +1,579 @@
+//! Durable storage of accepted readings in SQLite.
+//!
+//! One table, `readings`, keyed by an `AUTOINCREMENT` cursor (so a cursor is never reused,
+//! even if rows were ever deleted) with `UNIQUE (meter, seq)`. The database runs in WAL mode
+//! with `synchronous = FULL`: [`Store::insert_batch`] returns only after its transaction is
+//! committed and synced, so a reading the gateway acknowledged survives the process being
+//! killed (and a power cut, as far as the disk honours `fsync`).
+//!
+//! SQLite integers are signed 64-bit: the `u64` fields of a reading are stored as the `i64`
+//! with the same bits (values up to `i64::MAX`, which every real meter id, seq, timestamp and
+//! register is, read the same in the `sqlite3` shell). The mapping is a bijection, so
+//! `UNIQUE (meter, seq)` keeps its meaning for every value.
+
+use codec::{DecodeAll, Encode};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use sp_runtime::MultiSignature;
+use std::{
+	fs::{File, OpenOptions},
+	path::{Path, PathBuf},
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Mutex, MutexGuard,
+	},
+	time::Duration,
+};
+use wattcoin_primitives::{
+	gateway::Cursor,
+	reading::{Reading, SignedReading},
+	MeterId,
+};
+
+/// The schema version this gateway writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE readings (
+	-- The gateway's cursor: strictly increasing in acceptance order, never reused.
+	cursor        INTEGER PRIMARY KEY AUTOINCREMENT,
+	meter         INTEGER NOT NULL,
+	seq           INTEGER NOT NULL,
+	at_ms         INTEGER NOT NULL,
+	cumulative_wh INTEGER NOT NULL,
+	flags         INTEGER NOT NULL CHECK (flags BETWEEN 0 AND 255),
+	-- SCALE encoding of the MultiSignature: scheme byte, then the signature.
+	signature     BLOB    NOT NULL,
+	-- When the gateway accepted the reading (its own clock, ms since the Unix epoch).
+	received_ms   INTEGER NOT NULL,
+	UNIQUE (meter, seq)
+);
+";
+
+/// How long a connection waits for a lock held by the other connection.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A reading as stored, with its cursor.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StoredReading {
+	/// The gateway's cursor of the reading.
+	pub cursor: Cursor,
+	/// The signed reading.
+	pub signed: SignedReading,
+}
+
+/// What [`Store::insert_batch`] did with one reading.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InsertOutcome {
+	/// Stored now, at this cursor.
+	New(Cursor),
+	/// The same reading (same meter, seq, time, register and flags) was already stored at
+	/// this cursor; nothing was written.
+	Duplicate(Cursor),
+}
+
+impl InsertOutcome {
+	/// The cursor the reading is stored at.
+	pub fn cursor(&self) -> Cursor {
+		match *self {
+			Self::New(cursor) | Self::Duplicate(cursor) => cursor,
+		}
+	}
+}
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+	/// SQLite failed.
+	#[error("database error: {0}")]
+	Sqlite(#[from] rusqlite::Error),
+	/// The lock file could not be created or taken.
+	#[error("cannot lock {path}: {reason}")]
+	Lock {
+		/// The lock file.
+		path: PathBuf,
+		/// Why.
+		reason: String,
+	},
+	/// The database was written by a newer gateway or is not a gateway database.
+	#[error("{0}")]
+	Schema(String),
+	/// The batch's reading `index` has the `(meter, seq)` of a stored reading with different
+	/// content. Nothing of the batch was stored.
+	#[error("meter {meter} seq {seq} is already stored (cursor {cursor}) with different content")]
+	Conflict {
+		/// Position of the reading in the batch.
+		index: usize,
+		/// Its meter.
+		meter: MeterId,
+		/// Its seq.
+		seq: u64,
+		/// Where the other reading is stored.
+		cursor: Cursor,
+	},
+	/// A stored row cannot be read back (the database was altered by something else).
+	#[error("corrupt row at cursor {cursor}: {what}")]
+	Corrupt {
+		/// The row.
+		cursor: Cursor,
+		/// What is wrong with it.
+		what: String,
+	},
+}
+
+/// The gateway's reading store.
+///
+/// One connection writes (behind a mutex, so writes are serialized), another reads: in WAL
+/// mode readers never wait for the writer. Every method blocks on SQLite and its disk: call
+/// them from a blocking context (`tokio::task::spawn_blocking`).
+pub struct Store {
+	writer: Mutex<Connection>,
+	reader: Mutex<Connection>,
+	path: PathBuf,
+	count: AtomicU64,
+	last_cursor: AtomicU64,
+	/// Held (with an exclusive advisory lock) for as long as the store is open, so that two
+	/// gateways never share one database.
+	_lock: File,
+}
+
+/// `u64` to the SQLite integer with the same bits.
+fn to_sql(value: u64) -> i64 {
+	value as i64
+}
+
+/// The SQLite integer back to its `u64`.
+fn from_sql(value: i64) -> u64 {
+	value as u64
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+	let mut name = path.as_os_str().to_owned();
+	name.push(".lock");
+	PathBuf::from(name)
+}
+
+impl Store {
+	/// Opens (creating if needed) the database at `path`.
+	///
+	/// Fails if another process has it open through a `Store` (an exclusive lock on
+	/// `PATH.lock`), or if it was written by a newer schema version.
+	pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+		let path = path.as_ref().to_path_buf();
+		let lock_file = lock_path(&path);
+		let lock = OpenOptions::new()
+			.create(true)
+			.truncate(false)
+			.write(true)
+			.open(&lock_file)
+			.map_err(|e| StoreError::Lock { path: lock_file.clone(), reason: e.to_string() })?;
+		lock.try_lock().map_err(|e| StoreError::Lock {
+			path: lock_file.clone(),
+			reason: match e {
+				std::fs::TryLockError::WouldBlock => {
+					"the database is in use by another gateway".to_string()
+				},
+				std::fs::TryLockError::Error(e) => e.to_string(),
+			},
+		})?;
+
+		let mut writer = Connection::open_with_flags(
+			&path,
+			OpenFlags::SQLITE_OPEN_READ_WRITE
+				| OpenFlags::SQLITE_OPEN_CREATE
+				| OpenFlags::SQLITE_OPEN_NO_MUTEX,
+		)?;
+		writer.busy_timeout(BUSY_TIMEOUT)?;
+		let mode: String =
+			writer.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+		if !mode.eq_ignore_ascii_case("wal") {
+			return Err(StoreError::Schema(format!(
+				"cannot switch {} to WAL mode (journal_mode is {mode})",
+				path.display()
+			)));
+		}
+		// FULL: every commit is synced, the WAL included, before it returns.
+		writer.pragma_update(None, "synchronous", "FULL")?;
+		Self::migrate(&mut writer, &path)?;
+
+		let reader = Connection::open_with_flags(
+			&path,
+			OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+		)?;
+		reader.busy_timeout(BUSY_TIMEOUT)?;
+
+		let (count, last): (i64, Option<i64>) =
+			writer.query_row("SELECT COUNT(*), MAX(cursor) FROM readings", [], |row| {
+				Ok((row.get(0)?, row.get(1)?))
+			})?;
+		Ok(Self {
+			writer: Mutex::new(writer),
+			reader: Mutex::new(reader),
+			path,
+			count: AtomicU64::new(count as u64),
+			last_cursor: AtomicU64::new(last.unwrap_or(0) as u64),
+			_lock: lock,
+		})
+	}
+
+	fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+		let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+		let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+		match version {
+			0 => {
+				let tables: i64 =
+					tx.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |row| row.get(0))?;
+				if tables != 0 {
+					return Err(StoreError::Schema(format!(
+						"{} is an SQLite database but not a gateway database",
+						path.display()
+					)));
+				}
+				tx.execute_batch(SCHEMA)?;
+				tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+			},
+			SCHEMA_VERSION => {},
+			other => {
+				return Err(StoreError::Schema(format!(
+					"{} has schema version {other}; this gateway knows version {SCHEMA_VERSION}",
+					path.display()
+				)))
+			},
+		}
+		tx.commit()?;
+		Ok(())
+	}
+
+	/// The database file.
+	pub fn path(&self) -> &Path {
+		&self.path
+	}
+
+	/// How many readings are stored.
+	pub fn count(&self) -> u64 {
+		self.count.load(Ordering::Acquire)
+	}
+
+	/// The cursor of the last stored reading, `0` if none.
+	pub fn last_cursor(&self) -> Cursor {
+		self.last_cursor.load(Ordering::Acquire)
+	}
+
+	fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+		// A panic while holding the lock cannot leave the connection inconsistent (SQLite
+		// rolls back an unfinished transaction when the `Transaction` is dropped).
+		conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+	}
+
+	/// Stores `readings` in one transaction, committed (and synced) before this returns.
+	///
+	/// A reading whose `(meter, seq)` is already stored with the same reading fields is a
+	/// duplicate and is not stored again (its signature is not compared: sr25519 signatures
+	/// are randomised, so a meter re-signing the same reading is still the same reading).
+	/// A reading whose `(meter, seq)` is stored with different fields is a
+	/// [`StoreError::Conflict`], and then nothing of the batch is stored. Readings repeated
+	/// within the batch behave the same way.
+	pub fn insert_batch(
+		&self,
+		readings: &[SignedReading],
+		received_ms: u64,
+	) -> Result<Vec<InsertOutcome>, StoreError> {
+		let mut conn = Self::lock(&self.writer);
+		let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+		let mut outcomes = Vec::with_capacity(readings.len());
+		let mut new = 0u64;
+		let mut last = None;
+		{
+			let mut find = tx.prepare_cached(
+				"SELECT cursor, at_ms, cumulative_wh, flags FROM readings
+				 WHERE meter = ?1 AND seq = ?2",
+			)?;
+			let mut insert = tx.prepare_cached(
+				"INSERT INTO readings
+				 (meter, seq, at_ms, cumulative_wh, flags, signature, received_ms)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			)?;
+			for (index, signed) in readings.iter().enumerate() {
+				let r = &signed.reading;
+				let existing = find
+					.query_row(params![to_sql(r.meter), to_sql(r.seq)], |row| {
+						Ok((
+							row.get::<_, i64>(0)?,
+							row.get::<_, i64>(1)?,
+							row.get::<_, i64>(2)?,
+							row.get::<_, i64>(3)?,
+						))
+					})
+					.optional()?;
+				let outcome = match existing {
+					Some((cursor, at_ms, cumulative_wh, flags)) => {
+						let cursor = from_sql(cursor);
+						let same = from_sql(at_ms) == r.at_ms
+							&& from_sql(cumulative_wh) == r.cumulative_wh
+							&& flags == i64::from(r.flags);
+						if !same {
+							// Dropping `tx` rolls the whole batch back.
+							return Err(StoreError::Conflict {
+								index,
+								meter: r.meter,
+								seq: r.seq,
+								cursor,
+							});
+						}
+						InsertOutcome::Duplicate(cursor)
+					},
+					None => {
+						insert.execute(params![
+							to_sql(r.meter),
+							to_sql(r.seq),
+							to_sql(r.at_ms),
+							to_sql(r.cumulative_wh),
+							i64::from(r.flags),
+							signed.signature.encode(),
+							to_sql(received_ms),
+						])?;
+						let cursor = from_sql(tx.last_insert_rowid());
+						new += 1;
+						last = Some(cursor);
+						InsertOutcome::New(cursor)
+					},
+				};
+				outcomes.push(outcome);
+			}
+		}
+		tx.commit()?;
+		if let Some(last) = last {
+			self.count.fetch_add(new, Ordering::AcqRel);
+			self.last_cursor.fetch_max(last, Ordering::AcqRel);
+		}
+		Ok(outcomes)
+	}
+
+	/// The readings with a cursor above `after`, in cursor order, at most `limit` of them.
+	pub fn page(&self, after: Cursor, limit: u32) -> Result<Vec<StoredReading>, StoreError> {
+		// Cursors are positive SQLite integers: nothing is stored above i64::MAX.
+		let Ok(after) = i64::try_from(after) else { return Ok(Vec::new()) };
+		let conn = Self::lock(&self.reader);
+		let mut stmt = conn.prepare_cached(
+			"SELECT cursor, meter, seq, at_ms, cumulative_wh, flags, signature FROM readings
+			 WHERE cursor > ?1 ORDER BY cursor LIMIT ?2",
+		)?;
+		let rows = stmt.query_map(params![after, i64::from(limit)], Self::row_to_raw)?;
+		rows.map(|row| row.map_err(StoreError::from).and_then(RawRow::into_stored)).collect()
+	}
+
+	/// The cursor of the last stored reading, read from the database (`0` if none).
+	pub fn last_cursor_in_db(&self) -> Result<Cursor, StoreError> {
+		let conn = Self::lock(&self.reader);
+		let last: i64 =
+			conn.query_row("SELECT COALESCE(MAX(cursor), 0) FROM readings", [], |row| row.get(0))?;
+		Ok(from_sql(last))
+	}
+
+	/// The stored reading of `meter` with the highest `seq` (as a `u64`), if any.
+	pub fn last_reading(&self, meter: MeterId) -> Result<Option<StoredReading>, StoreError> {
+		let conn = Self::lock(&self.reader);
+		// Both queries walk the UNIQUE (meter, seq) index backwards. Seqs of 2^63 and above
+		// are stored as negative integers, so they are looked for first.
+		for sql in [
+			"SELECT cursor, meter, seq, at_ms, cumulative_wh, flags, signature FROM readings
+			 WHERE meter = ?1 AND seq < 0 ORDER BY seq DESC LIMIT 1",
+			"SELECT cursor, meter, seq, at_ms, cumulative_wh, flags, signature FROM readings
+			 WHERE meter = ?1 ORDER BY seq DESC LIMIT 1",
+		] {
+			let mut stmt = conn.prepare_cached(sql)?;
+			if let Some(raw) =
+				stmt.query_row(params![to_sql(meter)], Self::row_to_raw).optional()?
+			{
+				return raw.into_stored().map(Some);
+			}
+		}
+		Ok(None)
+	}
+
+	fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+		Ok(RawRow {
+			cursor: row.get(0)?,
+			meter: row.get(1)?,
+			seq: row.get(2)?,
+			at_ms: row.get(3)?,
+			cumulative_wh: row.get(4)?,
+			flags: row.get(5)?,
+			signature: row.get(6)?,
+		})
+	}
+
+	/// Closes both connections (checkpointing the WAL into the database file), reporting
+	/// what SQLite says. Dropping the store closes it too, silently.
+	pub fn close(self) -> Result<(), StoreError> {
+		let Self { writer, reader, .. } = self;
+		let reader = reader.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+		reader.close().map_err(|(_, e)| e)?;
+		let writer = writer.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+		writer.close().map_err(|(_, e)| e)?;
+		Ok(())
+	}
+}
+
+struct RawRow {
+	cursor: i64,
+	meter: i64,
+	seq: i64,
+	at_ms: i64,
+	cumulative_wh: i64,
+	flags: i64,
+	signature: Vec<u8>,
+}
+
+impl RawRow {
+	fn into_stored(self) -> Result<StoredReading, StoreError> {
+		let cursor = from_sql(self.cursor);
+		let corrupt = |what: String| StoreError::Corrupt { cursor, what };
+		let flags =
+			u8::try_from(self.flags).map_err(|_| corrupt(format!("flags {}", self.flags)))?;
+		let signature = MultiSignature::decode_all(&mut &self.signature[..])
+			.map_err(|_| corrupt("signature is not a SCALE MultiSignature".into()))?;
+		Ok(StoredReading {
+			cursor,
+			signed: SignedReading {
+				reading: Reading {
+					meter: from_sql(self.meter),
+					seq: from_sql(self.seq),
+					at_ms: from_sql(self.at_ms),
+					cumulative_wh: from_sql(self.cumulative_wh),
+					flags,
+				},
+				signature,
+			},
+		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::{ed25519, Pair, H256};
+
+	fn signed(meter: MeterId, seq: u64, cumulative_wh: u64) -> SignedReading {
+		let pair = ed25519::Pair::from_seed(&[7; 32]);
+		let reading =
+			Reading { meter, seq, at_ms: 1_767_225_600_000 + seq, cumulative_wh, flags: 0 };
+		SignedReading::sign_ed25519(reading, H256::repeat_byte(1), &pair)
+	}
+
+	#[test]
+	fn u64_values_round_trip_through_sqlite_integers() {
+		for value in [0, 1, i64::MAX as u64, i64::MAX as u64 + 1, u64::MAX] {
+			assert_eq!(from_sql(to_sql(value)), value);
+		}
+	}
+
+	#[test]
+	fn stores_and_pages_in_cursor_order() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		let batch: Vec<_> = (1..=5).map(|seq| signed(1, seq, 100 * seq)).collect();
+		let outcomes = store.insert_batch(&batch, 1).unwrap();
+		assert_eq!(outcomes, (1..=5).map(InsertOutcome::New).collect::<Vec<_>>());
+		assert_eq!((store.count(), store.last_cursor()), (5, 5));
+
+		let page = store.page(0, 3).unwrap();
+		assert_eq!(page.iter().map(|r| r.cursor).collect::<Vec<_>>(), [1, 2, 3]);
+		assert_eq!(page.iter().map(|r| r.signed.clone()).collect::<Vec<_>>(), batch[..3]);
+		assert_eq!(store.page(3, 100).unwrap().len(), 2);
+		assert!(store.page(5, 100).unwrap().is_empty());
+		assert!(store.page(u64::MAX, 100).unwrap().is_empty());
+	}
+
+	#[test]
+	fn duplicates_are_not_stored_twice_and_conflicts_roll_the_batch_back() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		store.insert_batch(&[signed(1, 1, 10), signed(1, 2, 20)], 1).unwrap();
+
+		// The same reading again, and a new one: the duplicate keeps its cursor.
+		let outcomes = store.insert_batch(&[signed(1, 2, 20), signed(1, 3, 30)], 2).unwrap();
+		assert_eq!(outcomes, [InsertOutcome::Duplicate(2), InsertOutcome::New(3)]);
+		assert_eq!(store.count(), 3);
+
+		// A new reading, then a different reading with a stored (meter, seq): nothing stored.
+		let err = store.insert_batch(&[signed(1, 4, 40), signed(1, 3, 31)], 3).unwrap_err();
+		assert!(
+			matches!(err, StoreError::Conflict { index: 1, meter: 1, seq: 3, cursor: 3 }),
+			"{err:?}"
+		);
+		assert_eq!((store.count(), store.last_cursor()), (3, 3));
+		assert_eq!(store.page(0, 10).unwrap().len(), 3);
+
+		// Within one batch too.
+		let err = store.insert_batch(&[signed(2, 1, 1), signed(2, 1, 2)], 4).unwrap_err();
+		assert!(matches!(err, StoreError::Conflict { index: 1, meter: 2, seq: 1, .. }), "{err:?}");
+		let outcomes = store.insert_batch(&[signed(2, 1, 1), signed(2, 1, 1)], 4).unwrap();
+		assert_eq!(outcomes, [InsertOutcome::New(4), InsertOutcome::Duplicate(4)]);
+		assert_eq!(store.count(), 4);
+	}
+
+	#[test]
+	fn reopening_keeps_readings_cursors_and_counters() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("db.sqlite");
+		let store = Store::open(&path).unwrap();
+		store.insert_batch(&[signed(1, 1, 10), signed(1, 2, 20)], 1).unwrap();
+		let before = store.page(0, 10).unwrap();
+		store.close().unwrap();
+
+		let store = Store::open(&path).unwrap();
+		assert_eq!((store.count(), store.last_cursor()), (2, 2));
+		assert_eq!(store.page(0, 10).unwrap(), before);
+		assert_eq!(store.insert_batch(&[signed(1, 3, 30)], 2).unwrap(), [InsertOutcome::New(3)]);
+	}
+
+	#[test]
+	fn a_second_store_on_the_same_database_is_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("db.sqlite");
+		let store = Store::open(&path).unwrap();
+		let err = Store::open(&path).err().expect("the database is locked");
+		assert!(err.to_string().contains("in use by another gateway"), "{err}");
+		drop(store);
+		Store::open(&path).unwrap();
+	}
+
+	#[test]
+	fn refuses_foreign_and_newer_databases() {
+		let dir = tempfile::tempdir().unwrap();
+		let foreign = dir.path().join("foreign.sqlite");
+		Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
+		let err = Store::open(&foreign).err().expect("not a gateway database");
+		assert!(err.to_string().contains("not a gateway database"), "{err}");
+
+		let newer = dir.path().join("newer.sqlite");
+		Connection::open(&newer).unwrap().pragma_update(None, "user_version", 2).unwrap();
+		let err = Store::open(&newer).err().expect("a newer schema");
+		assert!(err.to_string().contains("schema version 2"), "{err}");
+	}
+
+	#[test]
+	fn last_reading_is_the_highest_seq_as_u64() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		assert_eq!(store.last_reading(7).unwrap(), None);
+		store.insert_batch(&[signed(7, 5, 50), signed(7, 3, 30), signed(8, 9, 90)], 1).unwrap();
+		assert_eq!(store.last_reading(7).unwrap().unwrap().signed.reading.seq, 5);
+		// A seq above i64::MAX is stored as a negative integer and still is the highest.
+		let high = i64::MAX as u64 + 10;
+		store.insert_batch(&[signed(7, high, 60), signed(7, 6, 55)], 2).unwrap();
+		let last = store.last_reading(7).unwrap().unwrap();
+		assert_eq!((last.signed.reading.seq, last.signed.reading.cumulative_wh), (high, 60));
+		assert_eq!(store.last_reading(8).unwrap().unwrap().signed.reading.seq, 9);
+	}
+
+	#[test]
+	fn database_runs_in_wal_mode_with_full_sync() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		let conn = Store::lock(&store.writer);
+		let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+		let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+		assert_eq!((mode.as_str(), sync), ("wal", 2));
+	}
+}
