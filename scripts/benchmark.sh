@@ -17,7 +17,7 @@ PALLETS=("$@")
 
 ensure_system_packages
 ensure_rust
-build_node
+build_all
 
 log "building the runtime with its benchmarks"
 (cd "$REPO_ROOT" && cargo build --release --locked -p wattcoin-runtime --features runtime-benchmarks)

@@ -6,6 +6,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/wattcoin/target}"
 NODE_BIN="$CARGO_TARGET_DIR/release/wattcoin-node"
+GATEWAY_BIN="$CARGO_TARGET_DIR/release/wattcoin-gateway"
 
 log() { printf '\033[1;34m[wattcoin]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[wattcoin] error:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -36,10 +37,13 @@ ensure_rust() {
 	(cd "$REPO_ROOT" && rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install)
 }
 
-# Builds the node (and with it the runtime's wasm) unless it is up to date.
-build_node() {
-	log "building wattcoin-node (release; a cold build takes about 30 minutes on 2 cores)"
-	(cd "$REPO_ROOT" && cargo build --release --locked -p wattcoin-node)
+# Builds every crate (the node with the runtime's wasm, the gateway) and their tests unless
+# up to date. Always the whole workspace with all targets, exactly what `cargo test` builds:
+# cargo resolves features per selection, so any other selection would compile the shared
+# dependencies a second time with other features.
+build_all() {
+	log "building the workspace (release; a cold build takes about 30 minutes on 2 cores)"
+	(cd "$REPO_ROOT" && cargo build --release --locked --workspace --all-targets)
 }
 
 # Installs the e2e test client from the committed lockfile when it is not installed yet.

@@ -1,14 +1,57 @@
 #!/usr/bin/env bash
-# The main job: build if needed, then run a one-validator development chain on this machine.
-# Extra arguments go to wattcoin-node (e.g. --rpc-port 9955).
+# The main job, a live demo: builds if needed, then runs a one-validator development chain and
+# a meter gateway simulating 20 households. Readings flow from the gateway to the chain through
+# the node's off-chain worker; credit falls; meter 1000 (Alice's, 1 WATT of credit, a heavy
+# load) runs out and is disconnected within minutes. Ctrl-C stops both.
+#
+# Environment: RPC_PORT (9944), GATEWAY_PORT (8080), METERS (20), INTERVAL (6 s).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+RPC_PORT="${RPC_PORT:-9944}"
+GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+METERS="${METERS:-20}"
+INTERVAL="${INTERVAL:-6}"
 
 ensure_system_packages
 ensure_rust
-build_node
+build_all
 
-RPC_PORT=9944
-for arg in "$@"; do case "$arg" in --rpc-port=*) RPC_PORT="${arg#*=}" ;; esac; done
-log "starting a development chain (Alice validates; state is temporary and goes with Ctrl-C)"
-log "polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:${RPC_PORT}"
-exec "$NODE_BIN" --dev --tmp --rpc-port "$RPC_PORT" --rpc-cors all "$@"
+state="$(mktemp -d -t wattcoin-dev-XXXXXX)"
+pids=()
+stop_all() {
+	trap - INT TERM EXIT
+	log "stopping"
+	for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$state"
+}
+trap stop_all INT TERM EXIT
+
+log "starting the development chain (Alice validates; state in $state, removed on exit)"
+"$NODE_BIN" --dev --base-path "$state/node" --rpc-port "$RPC_PORT" --rpc-cors all \
+	--meter-gateway "http://127.0.0.1:${GATEWAY_PORT}" "$@" 2> >(tee "$state/node.log" >&2) &
+pids+=($!)
+
+log "starting the meter gateway: $METERS simulated meters, a reading each every ${INTERVAL} s"
+"$GATEWAY_BIN" --listen "127.0.0.1:${GATEWAY_PORT}" --db "$state/gateway.sqlite" \
+	--node-rpc "http://127.0.0.1:${RPC_PORT}" --simulate "$METERS" --interval "$INTERVAL" \
+	--heavy-meter 1000 --heavy-factor 200 2> "$state/gateway.log" &
+pids+=($!)
+
+cat >&2 <<TXT
+
+  polkadot.js apps:  https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:${RPC_PORT}
+  gateway:           http://127.0.0.1:${GATEWAY_PORT}/healthz   (log: $state/gateway.log)
+
+  What to look at in apps:
+  - Network > Explorer: a meters.ingestReadings transaction in most blocks, with
+    meters.ReadingsIngested and prepaid.RelayChanged events.
+  - Developer > Runtime calls > prepaidApi > meterStatus(1000): credit falling, then
+    relay Disconnected.
+  - Developer > Extrinsics > prepaid > topUp(1000, amount) as Bob: the meter reconnects
+    (a prepaid.RelayChanged event, Disconnected -> Connected).
+  Ctrl-C stops the chain and the gateway.
+
+TXT
+wait -n "${pids[@]}"
+log "a process exited; see the logs above"

@@ -13,7 +13,7 @@ stage() {
 
 run_cargo_tests() {
 	# Release, like the node build, so one set of compiled dependencies serves both.
-	(cd "$REPO_ROOT" && cargo test --release --locked --workspace --exclude wattcoin-node)
+	(cd "$REPO_ROOT" && cargo test --release --locked --workspace)
 }
 
 run_e2e_tests() {
@@ -21,7 +21,7 @@ run_e2e_tests() {
 }
 
 stage "set-up" bash -c "source '$REPO_ROOT/scripts/common.sh'; ensure_system_packages; ensure_rust; ensure_e2e_packages"
-stage "build node" build_node
+stage "build" build_all
 stage "cargo tests" run_cargo_tests
 stage "e2e tests" run_e2e_tests
 log "all tests passed"

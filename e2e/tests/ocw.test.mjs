@@ -1,0 +1,155 @@
+// The whole reading path: simulated meters sign readings, the gateway stores them, the
+// node's off-chain worker relays them in authorized feeless transactions, the runtime
+// verifies and bills them, and a neighbour's top-up reconnects a disconnected meter.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { freePort, sendAndWait, startDevNode, waitFor } from '../lib/node.mjs';
+import { allReadings, startGateway } from '../lib/gateway.mjs';
+import { devMeterPair, signingPayload } from '../lib/readings.mjs';
+
+const WATT = 10n ** 12n;
+const FLAT_PRICE_PER_WH = 250_000_000n; // tariff 0: 0.25 WATT per kWh
+const LOW_CREDIT_METER = 1000; // Alice's, 1 WATT at genesis, simulated with a heavy load
+const FLAT_METER = 1002; // flat tariff, ordinary load, 50 WATT at genesis
+const METER_CREDIT = 50n * WATT;
+
+describe('meter gateway -> off-chain worker -> billing', () => {
+  let node;
+  let api;
+  let gateway;
+  let gatewayArgs;
+  const gatewayPort = { value: 0 };
+
+  before(async () => {
+    gatewayPort.value = await freePort();
+    node = await startDevNode({
+      extraArgs: ['--meter-gateway', `http://127.0.0.1:${gatewayPort.value}`],
+    });
+    api = node.api;
+    gatewayArgs = {
+      port: gatewayPort.value,
+      db: join(node.basePath, 'gateway.sqlite'),
+      nodeRpc: node.rpcUrl.replace(/^ws/, 'http'),
+      logFile: join(node.basePath, 'gateway.log'),
+      args: ['--simulate', '4', '--interval', '2', '--heavy-meter', String(LOW_CREDIT_METER),
+        '--heavy-factor', '2000'],
+    };
+    gateway = await startGateway(gatewayArgs);
+  });
+
+  after(async () => {
+    if (gateway) await gateway.stop();
+    if (node) await node.stop();
+  });
+
+  const meterInfo = async (meter, at = api) => (await at.query.meters.meters(meter)).unwrap();
+  const status = async (meter) => (await api.call.prepaidApi.meterStatus(meter)).unwrap();
+
+  test('readings flow from the gateway onto the chain', async () => {
+    await waitFor(async () => (await meterInfo(FLAT_METER)).lastSeq.toNumber() >= 3, 60_000,
+      `three readings of meter ${FLAT_METER} on chain`);
+  });
+
+  test('a forged reading is refused by the gateway and never billed', async () => {
+    const forger = await devMeterPair(9); // not meter 1002's key
+    const reading = { meter: BigInt(FLAT_METER), seq: 1_000_000n, atMs: BigInt(Date.now()),
+      cumulativeWh: 10n ** 9n, flags: 0 };
+    const body = {
+      meter: FLAT_METER, seq: 1_000_000, at_ms: Number(reading.atMs), cumulative_wh: 1_000_000_000,
+      flags: 0, scheme: 'sr25519', signature: u8aToHex(forger.sign(signingPayload(api, reading))),
+    };
+    const res = await fetch(`${gateway.url}/v1/readings`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 422, await res.text());
+  });
+
+  test('the gateway killed and restarted loses no reading and bills none twice', async () => {
+    const before = await allReadings(gateway.url);
+    assert.ok(before.length > 0);
+    await gateway.kill();
+    // The chain keeps going without its gateway; the worker logs and retries.
+    await new Promise((ok) => setTimeout(ok, 4_000));
+    gateway = await startGateway(gatewayArgs);
+    const afterRestart = await allReadings(gateway.url);
+    const key = (r) => `${r.meter}/${r.seq}`;
+    const kept = new Map(afterRestart.map((r) => [key(r), r]));
+    for (const r of before) {
+      assert.deepEqual(kept.get(key(r)), r, `reading ${key(r)} survived the kill unchanged`);
+    }
+    // Readings continue after the restart, and the chain catches up with all of them.
+    const lastBefore = Math.max(...before.filter((r) => r.meter === FLAT_METER).map((r) => r.seq));
+    await waitFor(async () => (await meterInfo(FLAT_METER)).lastSeq.toNumber() > lastBefore + 2,
+      90_000, 'meter readings after the restart on chain');
+  });
+
+  test('debits equal what the flat tariff charges for the energy the gateway reports', async () => {
+    const at = await api.at(await api.rpc.chain.getFinalizedHead());
+    const info = await meterInfo(FLAT_METER, at);
+    const readings = (await allReadings(gateway.url)).filter((r) => r.meter === FLAT_METER);
+    const first = readings.find((r) => r.seq === 1);
+    const last = readings.find((r) => r.seq === info.lastSeq.toNumber());
+    assert.ok(first && last, 'the gateway holds the baseline and the last billed reading');
+    assert.equal(info.lastCumulativeWh.toBigInt(), BigInt(last.cumulative_wh));
+    const energyWh = BigInt(last.cumulative_wh) - BigInt(first.cumulative_wh);
+    assert.ok(energyWh > 0n);
+    const credit = (await at.call.prepaidApi.meterStatus(FLAT_METER)).unwrap().credit.toBigInt();
+    // The first reading is the baseline; no whole day has passed, so no standing charge.
+    assert.equal(METER_CREDIT - credit, energyWh * FLAT_PRICE_PER_WH);
+  });
+
+  test('a disconnected meter of Alice\'s reconnects when Bob tops it up', async () => {
+    await waitFor(async () => (await status(LOW_CREDIT_METER)).relay.type === 'Disconnected',
+      120_000, `meter ${LOW_CREDIT_METER} to be disconnected`);
+    const keyring = new Keyring({ type: 'sr25519' });
+    const bob = keyring.addFromUri('//Bob');
+    const { events, dispatchError } =
+      await sendAndWait(api.tx.prepaid.topUp(LOW_CREDIT_METER, 100n * WATT), bob);
+    assert.equal(dispatchError, undefined);
+    const topUp = events.find(({ event }) => api.events.prepaid.ToppedUp.is(event));
+    assert.ok(topUp, 'a Prepaid.ToppedUp event');
+    assert.equal(topUp.event.data.payer.toString(), keyring.encodeAddress(bob.publicKey, api.registry.chainSS58));
+    const relay = events.find(({ event }) => api.events.prepaid.RelayChanged.is(event));
+    assert.ok(relay, 'a Prepaid.RelayChanged event');
+    assert.equal(relay.event.data.from.type, 'Disconnected');
+    assert.equal(relay.event.data.to.type, 'Connected');
+    const owner = (await meterInfo(LOW_CREDIT_METER)).owner.toString();
+    assert.equal(owner, keyring.encodeAddress(keyring.addFromUri('//Alice').publicKey, api.registry.chainSS58));
+  });
+
+  test('@polkadot/api decodes every block and event of the run, ingestion included', async () => {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    let ingestions = 0;
+    let accepted = 0;
+    let firstAt = null;
+    let lastAt = null;
+    for (let n = 1; n <= best; n += 1) {
+      const hash = await api.rpc.chain.getBlockHash(n);
+      const { block } = await api.rpc.chain.getBlock(hash);
+      const events = await (await api.at(hash)).query.system.events();
+      for (const ex of block.extrinsics) {
+        assert.ok(ex.method.section && ex.method.method, `block ${n}: an extrinsic decodes`);
+        if (ex.method.section === 'meters' && ex.method.method === 'ingestReadings') ingestions += 1;
+      }
+      for (const { event } of events) {
+        assert.ok(event.section && event.method, `block ${n}: an event decodes`);
+        if (api.events.meters.ReadingsIngested.is(event)) {
+          accepted += event.data.accepted.toNumber();
+          const now = (await (await api.at(hash)).query.timestamp.now()).toNumber();
+          firstAt ??= now;
+          lastAt = now;
+        }
+      }
+      assert.ok(!events.some(({ event }) => api.events.system.ExtrinsicFailed.is(event)
+        && block.extrinsics.some((ex) => ex.method.section === 'meters')),
+        `block ${n}: no failed ingestion`);
+    }
+    assert.ok(ingestions > 5, `ingestion transactions were decoded (${ingestions})`);
+    const seconds = Math.max(1, (lastAt - firstAt) / 1000);
+    console.log(`# ingested ${accepted} readings in ${ingestions} transactions over ${seconds} s ` +
+      `of chain time: ${(accepted / seconds).toFixed(2)} readings/s`);
+  });
+});
