@@ -12,6 +12,13 @@ pub struct Cli {
 	/// Options of the running node.
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	/// Base URL of the meter gateway this node's off-chain worker fetches signed readings from
+	/// (e.g. `http://127.0.0.1:8080`). Stored in the node's off-chain storage, where it can
+	/// also be changed at run time with the `offchain_localStorageSet` RPC (kind PERSISTENT,
+	/// key `wattcoin::meters::gateway-url`). Without it the worker stays idle.
+	#[arg(long, value_name = "URL")]
+	pub meter_gateway: Option<String>,
 }
 
 /// The node's subcommands.

@@ -134,6 +134,15 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		None => {
+			let gateway = cli.meter_gateway.clone();
+			if let Some(url) = &gateway {
+				if !(url.starts_with("http://") || url.starts_with("https://")) {
+					return Err(format!(
+						"--meter-gateway must be an http:// or https:// URL, got {url:?}"
+					)
+					.into());
+				}
+			}
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
@@ -142,10 +151,10 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, gateway)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, gateway)
 							.map_err(sc_cli::Error::Service),
 				}
 			})

@@ -9,7 +9,9 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpS
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
+use sp_core::offchain::{OffchainStorage, STORAGE_PREFIX};
 use std::{sync::Arc, time::Duration};
+use wattcoin_primitives::gateway::GATEWAY_URL_STORAGE_KEY;
 use wattcoin_runtime::{apis::RuntimeApi, opaque::Block};
 
 /// The client: wasm-only execution of the on-chain runtime.
@@ -136,11 +138,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Builds and starts a full node: networking, RPC, off-chain workers and, on a validator,
-/// Aura block authoring and the GRANDPA voter.
+/// Aura block authoring and the GRANDPA voter. `meter_gateway` is stored for the meters'
+/// off-chain worker.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	meter_gateway: Option<String>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -196,6 +200,17 @@ pub fn new_full<
 			metrics,
 			gap_sync_body_policy: None,
 		})?;
+
+	if let Some(url) = meter_gateway {
+		let mut storage = backend.offchain_storage().ok_or_else(|| {
+			ServiceError::Other("--meter-gateway needs the off-chain database".into())
+		})?;
+		storage.set(STORAGE_PREFIX, GATEWAY_URL_STORAGE_KEY, url.as_bytes());
+		log::info!(target: "wattcoin", "📟 meter readings come from the gateway at {url}");
+		if !config.offchain_worker.enabled {
+			log::warn!(target: "wattcoin", "off-chain workers are off: no readings will be fetched");
+		}
+	}
 
 	if config.offchain_worker.enabled {
 		let offchain_workers =
