@@ -13,7 +13,7 @@ stage() {
 
 run_cargo_tests() {
 	# Release, like the node build, so one set of compiled dependencies serves both.
-	(cd "$REPO_ROOT" && cargo test --release --locked --workspace)
+	(cd "$REPO_ROOT" && cargo test --release --locked --workspace --no-fail-fast)
 }
 
 run_e2e_tests() {

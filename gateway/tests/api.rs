@@ -149,10 +149,13 @@ async fn malformed_requests_are_400_naming_the_reading() {
 		(without("signature"), "missing field `signature`"),
 		(without("meter"), "missing field `meter`"),
 		(with("extra", json!(1)), "unknown field `extra`"),
-		(with("seq", json!(-1)), "invalid value"),
+		// Out-of-range and fractional integers read "invalid value"/"invalid type", or
+		// "invalid number" when serde_json's `arbitrary_precision` is on (other crates of the
+		// workspace enable it).
+		(with("seq", json!(-1)), "invalid"),
 		(with("seq", json!("1")), "invalid type"),
-		(with("cumulative_wh", json!(1.5)), "invalid type"),
-		(with("flags", json!(256)), "invalid value"),
+		(with("cumulative_wh", json!(1.5)), "invalid"),
+		(with("flags", json!(256)), "invalid"),
 		(with("scheme", json!("eth")), "unknown signature scheme \"eth\""),
 		(with("signature", json!("00")), "signature must start with 0x"),
 		(with("signature", json!("0xzz")), "signature is not hex"),

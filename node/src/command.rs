@@ -39,8 +39,9 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
-			path =>
-				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
+			path => {
+				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
+			},
 		})
 	}
 }
@@ -122,11 +123,14 @@ pub fn run() -> sc_cli::Result<()> {
 					let PartialComponents { client, .. } = service::new_partial(&config)?;
 					cmd.run(client)
 				},
-				BenchmarkCmd::Machine(cmd) =>
-					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
-				_ => Err("This benchmark is not offered by wattcoin-node: use `benchmark pallet`, \
+				BenchmarkCmd::Machine(cmd) => {
+					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
+				},
+				_ => {
+					Err("This benchmark is not offered by wattcoin-node: use `benchmark pallet`, \
 					`benchmark block` or `benchmark machine`."
-					.into()),
+						.into())
+				},
 			})
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {
@@ -153,9 +157,10 @@ pub fn run() -> sc_cli::Result<()> {
 						>,
 					>(config, gateway)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
+					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config, gateway)
-							.map_err(sc_cli::Error::Service),
+							.map_err(sc_cli::Error::Service)
+					},
 				}
 			})
 		},

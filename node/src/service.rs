@@ -45,11 +45,10 @@ fn slot_and_timestamp(
 	slot_duration: sp_consensus_aura::SlotDuration,
 ) -> (sp_consensus_aura::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider) {
 	let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-	let slot =
-		sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-			*timestamp,
-			slot_duration,
-		);
+	let slot = sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+		*timestamp,
+		slot_duration,
+	);
 	(slot, timestamp)
 }
 
@@ -297,9 +296,7 @@ pub fn new_full<
 			},
 		)?;
 		// Authoring is essential: if it fails, the node stops rather than idling silently.
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
 
 	if enable_grandpa {

@@ -7,22 +7,22 @@
 //! 20 dev meters (see [`dev_meter_registrations`]).
 
 use crate::{
-	currency::WATT, AccountId, Balance, BalancesConfig, BlockNumber, RuntimeGenesisConfig, SudoConfig,
-	MetersConfig, PrepaidConfig, Runtime, WattcoinConfig, DAYS, MILLI_WATT,
+	currency::WATT, AccountId, Balance, BalancesConfig, BlockNumber, MetersConfig, PrepaidConfig,
+	Runtime, RuntimeGenesisConfig, SudoConfig, WattcoinConfig, DAYS, MILLI_WATT,
 };
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
 use pallet_prepaid::{
 	types::{Band, FriendlyHours, Tier},
 	TariffParamsOf,
 };
-use wattcoin_primitives::{prepaid_api::TariffId, MeterId};
-use wattcoin_primitives::reading::dev::{dev_meters, DEV_METER_COUNT};
-use alloc::{vec, vec::Vec};
-use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use wattcoin_primitives::reading::dev::{dev_meters, DEV_METER_COUNT};
+use wattcoin_primitives::{prepaid_api::TariffId, MeterId};
 
 /// What each dev account holds at genesis.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * WATT;
@@ -48,10 +48,7 @@ fn dev_accounts() -> Vec<AccountId> {
 }
 
 /// A validator's session keys: Aura (sr25519) and GRANDPA (ed25519) of the same dev seed.
-fn authority(
-	aura: Sr25519Keyring,
-	grandpa: Ed25519Keyring,
-) -> (AuraId, GrandpaId) {
+fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(aura.public().into(), grandpa.public().into())
 }
 
@@ -140,7 +137,11 @@ fn testnet_genesis(
 	let meters = dev_meter_registrations(&operator, &endowed_accounts);
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed_accounts.iter().cloned().map(|a| (a, DEV_ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed_accounts
+				.iter()
+				.cloned()
+				.map(|a| (a, DEV_ENDOWMENT))
+				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),

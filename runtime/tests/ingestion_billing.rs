@@ -28,10 +28,11 @@ const MINUTE: u64 = 60_000;
 /// Merges a genesis preset (a JSON patch) into the default genesis config, as the node does.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 			for (key, value) in patch {
 				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
+			}
+		},
 		(base, patch) => *base = patch,
 	}
 }
@@ -45,7 +46,8 @@ fn dev_chain() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(config.build_storage().unwrap());
 	ext.execute_with(|| {
 		let genesis = System::block_hash(0);
-		let header = Header::new(1, Default::default(), Default::default(), genesis, Default::default());
+		let header =
+			Header::new(1, Default::default(), Default::default(), genesis, Default::default());
 		Executive::initialize_block(&header);
 		pallet_timestamp::Now::<Runtime>::put(NOON + 60 * MINUTE);
 	});
@@ -63,7 +65,8 @@ fn ingest(batch: Vec<SignedReading>) -> Result<(), TransactionValidityError> {
 	let call = RuntimeCall::Meters(pallet_meters::Call::ingest_readings {
 		batch: batch.try_into().expect("within MaxBatch"),
 	});
-	let xt = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call);
+	let xt =
+		<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call);
 	let outcome = Executive::apply_extrinsic(xt)?;
 	assert_ok!(outcome);
 	Ok(())
@@ -82,7 +85,10 @@ fn readings_are_billed_at_the_tariff_and_a_top_up_reconnects() {
 		assert_eq!(status(meter).relay, RelayState::LowCredit);
 
 		// The first reading sets the baseline; the second is 2 kWh later: 2 x 0.25 WATT.
-		assert_ok!(ingest(vec![reading(0, 1, NOON, 10_000), reading(0, 2, NOON + 15 * MINUTE, 12_000)]));
+		assert_ok!(ingest(vec![
+			reading(0, 1, NOON, 10_000),
+			reading(0, 2, NOON + 15 * MINUTE, 12_000)
+		]));
 		assert_eq!(status(meter).credit, DEV_LOW_CREDIT - 500 * MILLI_WATT);
 		assert_eq!(status(meter).relay, RelayState::LowCredit);
 

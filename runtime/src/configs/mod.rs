@@ -3,13 +3,15 @@
 mod offchain;
 
 use frame_support::{
+	derive_impl,
 	dispatch::DispatchClass,
-	derive_impl, parameter_types, PalletId,
+	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
 	},
+	PalletId,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
@@ -18,9 +20,10 @@ use sp_runtime::{traits::One, Perbill, Percent};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Meters, Prepaid, Timestamp, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Meters, Nonce, PalletInfo,
+	Prepaid, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, System, Timestamp, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION,
+	SS58_PREFIX, VERSION,
 };
 
 /// Share of a block that ordinary transactions may fill; the rest is kept for operational
@@ -218,7 +221,11 @@ impl pallet_prepaid::BenchmarkHelper<AccountId> for PrepaidBenchmarkHelper {
 		}
 	}
 
-	fn register_meter(meter: wattcoin_primitives::MeterId, operator: &AccountId, owner: &AccountId) {
+	fn register_meter(
+		meter: wattcoin_primitives::MeterId,
+		operator: &AccountId,
+		owner: &AccountId,
+	) {
 		Self::register_operator(operator);
 		let key = sp_runtime::MultiSigner::Sr25519(sp_core::sr25519::Public::from_raw([7; 32]));
 		Meters::register_meter(
