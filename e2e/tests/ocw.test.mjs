@@ -34,8 +34,10 @@ describe('meter gateway -> off-chain worker -> billing', () => {
       db: join(node.basePath, 'gateway.sqlite'),
       nodeRpc: node.rpcUrl.replace(/^ws/, 'http'),
       logFile: join(node.basePath, 'gateway.log'),
-      args: ['--simulate', '4', '--interval', '2', '--heavy-meter', String(LOW_CREDIT_METER),
-        '--heavy-factor', '2000'],
+      // Ten times a household's load, so every 2 s reading adds whole watt-hours; meter
+      // 1000 another 200 times that, so its 1 WATT of credit runs out within seconds.
+      args: ['--simulate', '4', '--interval', '2', '--simulate-scale', '1000',
+        '--heavy-meter', String(LOW_CREDIT_METER), '--heavy-factor', '200'],
     };
     gateway = await startGateway(gatewayArgs);
   });
@@ -87,7 +89,12 @@ describe('meter gateway -> off-chain worker -> billing', () => {
   });
 
   test('debits equal what the flat tariff charges for the energy the gateway reports', async () => {
-    const at = await api.at(await api.rpc.chain.getFinalizedHead());
+    // A finalized state in which the meter has been billed for some energy.
+    const at = await waitFor(async () => {
+      const finalized = await api.at(await api.rpc.chain.getFinalizedHead());
+      const billed = await meterInfo(FLAT_METER, finalized);
+      return billed.lastSeq.toNumber() >= 3 ? finalized : null;
+    }, 60_000, 'a finalized block with billed readings');
     const info = await meterInfo(FLAT_METER, at);
     const readings = (await allReadings(gateway.url)).filter((r) => r.meter === FLAT_METER);
     const first = readings.find((r) => r.seq === 1);
