@@ -28,8 +28,10 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 log "starting the development chain (Alice validates; state in $state, removed on exit)"
+# The node's log is shown and kept; its tee ignores Ctrl-C so the node can log its shutdown.
 "$NODE_BIN" --dev --base-path "$state/node" --rpc-port "$RPC_PORT" --rpc-cors all \
-	--meter-gateway "http://127.0.0.1:${GATEWAY_PORT}" "$@" 2> >(tee "$state/node.log" >&2) &
+	--meter-gateway "http://127.0.0.1:${GATEWAY_PORT}" "$@" \
+	2> >(trap '' INT TERM; exec tee "$state/node.log" >&2) &
 pids+=($!)
 
 log "starting the meter gateway: $METERS simulated meters, a reading each every ${INTERVAL} s"
