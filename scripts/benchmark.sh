@@ -5,9 +5,10 @@
 #   ./scripts/benchmark.sh pallet_meters  # one pallet
 #   STEPS=10 REPEAT=5 ./scripts/benchmark.sh   # a quick look, not for committing
 #
-# It builds the runtime with `--features runtime-benchmarks` (the node itself stays a normal
-# build), hands that wasm to `wattcoin-node benchmark pallet --runtime`, and writes
-# pallets/*/src/weights.rs through .maintain/frame-weight-template.hbs.
+# It builds the node and its runtime with `--features runtime-benchmarks` (the only build that
+# has the `benchmark` subcommand and compiles frame-benchmarking-cli), runs
+# `wattcoin-node benchmark pallet`, and writes pallets/*/src/weights.rs through
+# .maintain/frame-weight-template.hbs.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 STEPS="${STEPS:-50}"
@@ -17,10 +18,9 @@ PALLETS=("$@")
 
 ensure_system_packages
 ensure_rust
-build_all
 
-log "building the runtime with its benchmarks"
-(cd "$REPO_ROOT" && cargo build --release --locked -p wattcoin-runtime --features runtime-benchmarks)
+log "building the node and runtime with their benchmarks (--features runtime-benchmarks)"
+(cd "$REPO_ROOT" && cargo build --release --locked -p wattcoin-node --features runtime-benchmarks)
 WASM="$(mktemp -d)/wattcoin_runtime_benchmarks.wasm"
 cp "$CARGO_TARGET_DIR/release/wbuild/wattcoin-runtime/wattcoin_runtime.compact.compressed.wasm" "$WASM"
 

@@ -11,30 +11,97 @@ GATEWAY_BIN="$CARGO_TARGET_DIR/release/wattcoin-gateway"
 log() { printf '\033[1;34m[wattcoin]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[wattcoin] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# Debian packages the build needs, by the command that shows they are there.
-ensure_system_packages() {
-	local missing=()
-	command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
-	command -v cc >/dev/null 2>&1 || missing+=(build-essential)
-	command -v make >/dev/null 2>&1 || missing+=(make)
-	command -v perl >/dev/null 2>&1 || missing+=(perl)
-	command -v node >/dev/null 2>&1 || missing+=(nodejs)
-	command -v npm >/dev/null 2>&1 || missing+=(npm)
-	[ ${#missing[@]} -eq 0 ] && return 0
+# Installs Debian packages when root on Debian/Ubuntu; otherwise stops with one message that
+# names them all. $1 says what they are for.
+install_packages() {
+	local why="$1"; shift
+	[ $# -eq 0 ] && return 0
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-		log "installing Debian packages: ${missing[*]}"
+		log "installing Debian packages for $why: $*"
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null ||
+			die "apt-get could not install: $*"
 	else
-		die "missing packages: ${missing[*]}. Install them, e.g. 'sudo apt-get install ${missing[*]}'."
+		die "missing for $why: $*. Install them (Debian/Ubuntu: 'sudo apt-get install $*') and run this again."
 	fi
 }
 
+# What the Rust build needs from the system, by the command that shows it is there.
+ensure_system_packages() {
+	local missing=()
+	command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+	command -v cc >/dev/null 2>&1 || missing+=(gcc)
+	command -v c++ >/dev/null 2>&1 || missing+=(g++)
+	command -v make >/dev/null 2>&1 || missing+=(make)
+	command -v perl >/dev/null 2>&1 || missing+=(perl)
+	command -v curl >/dev/null 2>&1 || missing+=(curl)
+	command -v rustup >/dev/null 2>&1 || missing+=(rustup)
+	install_packages "the Rust build" "${missing[@]}"
+	command -v rustup >/dev/null 2>&1 ||
+		die "rustup not found: install it (https://rustup.rs); rust-toolchain.toml picks the version."
+}
+
+# A list from rust-toolchain.toml: `toolchain_list targets` prints one target a line.
+toolchain_list() {
+	sed -n "s/^$1[[:space:]]*=[[:space:]]*\[\(.*\)\]/\1/p" "$REPO_ROOT/rust-toolchain.toml" |
+		tr ',' '\n' | tr -d ' "\t' | grep -v '^$' || true
+}
+
+# Installs exactly what rust-toolchain.toml names (toolchain, targets, components), whether or not
+# the toolchain is already there, then checks it. Seconds when everything is present.
 ensure_rust() {
-	command -v cargo >/dev/null 2>&1 ||
-		die "cargo not found: install Rust with rustup (https://rustup.rs); rust-toolchain.toml picks the version."
-	# rustup reads rust-toolchain.toml and installs the pinned toolchain, wasm targets and rust-src.
-	(cd "$REPO_ROOT" && rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install)
+	local channel missing_targets=() missing_components=() t c installed
+	channel="$(sed -n 's/^channel[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml")"
+	[ -n "$channel" ] || die "rust-toolchain.toml names no channel"
+	if ! rustup run "$channel" rustc --version >/dev/null 2>&1; then
+		log "installing the Rust toolchain $channel (rust-toolchain.toml)"
+		rustup toolchain install "$channel" --profile minimal || die "rustup could not install $channel"
+	fi
+	installed="$(rustup target list --installed --toolchain "$channel")"
+	for t in $(toolchain_list targets); do
+		grep -qx "$t" <<<"$installed" || missing_targets+=("$t")
+	done
+	if [ ${#missing_targets[@]} -gt 0 ]; then
+		log "adding Rust targets to $channel: ${missing_targets[*]}"
+		rustup target add --toolchain "$channel" "${missing_targets[@]}" ||
+			die "rustup could not add the targets ${missing_targets[*]}"
+	fi
+	installed="$(rustup component list --installed --toolchain "$channel")"
+	for c in $(toolchain_list components); do
+		grep -q "^$c\(-\|$\)" <<<"$installed" || missing_components+=("$c")
+	done
+	if [ ${#missing_components[@]} -gt 0 ]; then
+		log "adding Rust components to $channel: ${missing_components[*]}"
+		rustup component add --toolchain "$channel" "${missing_components[@]}" ||
+			die "rustup could not add the components ${missing_components[*]}"
+	fi
+	check_rust "$channel"
+}
+
+# Fails loudly when a target or component of rust-toolchain.toml is not installed.
+check_rust() {
+	local channel="$1" t c targets components bad=()
+	targets="$(rustup target list --installed --toolchain "$channel")"
+	components="$(rustup component list --installed --toolchain "$channel")"
+	for t in $(toolchain_list targets); do grep -qx "$t" <<<"$targets" || bad+=("target $t"); done
+	for c in $(toolchain_list components); do
+		grep -q "^$c\(-\|$\)" <<<"$components" || bad+=("component $c")
+	done
+	[ ${#bad[@]} -eq 0 ] || die "Rust $channel lacks what rust-toolchain.toml names: ${bad[*]}"
+	log "Rust $channel with $(toolchain_list targets | tr '\n' ' ')and $(toolchain_list components | tr '\n' ' ')is ready"
+}
+
+# Node.js and npm for the end-to-end tests (not for the demo): a major version from 18 on.
+E2E_NODE_MIN_MAJOR=18
+ensure_node() {
+	local missing=() major
+	command -v node >/dev/null 2>&1 || missing+=(nodejs)
+	command -v npm >/dev/null 2>&1 || missing+=(npm)
+	install_packages "the end-to-end tests" "${missing[@]}"
+	major="$(node -p 'process.versions.node.split(".")[0]')"
+	[ "$major" -ge "$E2E_NODE_MIN_MAJOR" ] ||
+		die "the end-to-end tests need Node.js $E2E_NODE_MIN_MAJOR or newer; found $(node --version)"
+	log "Node.js $(node --version) (the e2e tests need $E2E_NODE_MIN_MAJOR or newer)"
 }
 
 # Builds every crate (the node with the runtime's wasm, the gateway) and their tests unless

@@ -20,7 +20,9 @@ run_e2e_tests() {
 	(cd "$REPO_ROOT/e2e" && npm test)
 }
 
-stage "set-up" bash -c "source '$REPO_ROOT/scripts/common.sh'; ensure_system_packages; ensure_rust; ensure_e2e_packages"
+# The set-up comes first and checks everything (packages, the whole of rust-toolchain.toml,
+# Node.js's version) before the first long compile, in seconds when all is present.
+stage "set-up" bash -c "source '$REPO_ROOT/scripts/common.sh'; ensure_system_packages; ensure_rust; ensure_node; ensure_e2e_packages"
 stage "build" build_all
 stage "cargo tests" run_cargo_tests
 stage "e2e tests" run_e2e_tests

@@ -4,9 +4,11 @@ import { existsSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
+// fileURLToPath, not import.meta.dirname: the tests run on Node.js 18, which lacks it.
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 /** The node binary under test: $WATTCOIN_NODE, else the release build in the target dir. */
 export function nodeBinary() {

@@ -50,7 +50,9 @@ pub enum Subcommand {
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
 
-	/// Benchmark the runtime's pallets (needs `--features runtime-benchmarks`) or the machine.
+	/// Benchmark the runtime's pallets, a block or the machine. Only in a node built with
+	/// `--features runtime-benchmarks` (`scripts/benchmark.sh` builds one).
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

@@ -5,10 +5,13 @@ use crate::{
 	cli::{Cli, Subcommand},
 	service,
 };
+#[cfg(feature = "runtime-benchmarks")]
 use frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE};
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
-use wattcoin_runtime::{opaque::Block, Block as RuntimeBlock};
+#[cfg(feature = "runtime-benchmarks")]
+use wattcoin_runtime::Block as RuntimeBlock;
+use wattcoin_runtime::opaque::Block;
 
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
@@ -103,22 +106,15 @@ pub fn run() -> sc_cli::Result<()> {
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
 		},
+		#[cfg(feature = "runtime-benchmarks")]
 		Some(Subcommand::Benchmark(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
-				BenchmarkCmd::Pallet(cmd) => {
-					// The benchmarks live in the runtime: either this node's runtime was built
-					// with them, or `--runtime` names a wasm blob that was.
-					if cmd.runtime.is_none() && !cfg!(feature = "runtime-benchmarks") {
-						return Err("Pallet benchmarks need a runtime built with \
-							`--features runtime-benchmarks`: pass its wasm with `--runtime`, \
-							or build this node with `--features runtime-benchmarks`."
-							.into());
-					}
-					cmd.run_with_spec::<sp_runtime::traits::HashingFor<RuntimeBlock>, ()>(Some(
+				// The benchmarks live in this node's runtime, or in the wasm `--runtime` names.
+				BenchmarkCmd::Pallet(cmd) => cmd
+					.run_with_spec::<sp_runtime::traits::HashingFor<RuntimeBlock>, ()>(Some(
 						config.chain_spec,
-					))
-				},
+					)),
 				BenchmarkCmd::Block(cmd) => {
 					let PartialComponents { client, .. } = service::new_partial(&config)?;
 					cmd.run(client)
