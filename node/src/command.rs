@@ -9,9 +9,9 @@ use crate::{
 use frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE};
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
+use wattcoin_runtime::opaque::Block;
 #[cfg(feature = "runtime-benchmarks")]
 use wattcoin_runtime::Block as RuntimeBlock;
-use wattcoin_runtime::opaque::Block;
 
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
