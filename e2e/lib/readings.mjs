@@ -4,7 +4,7 @@ import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aConcat, u8aToHex, compactAddLength } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
-export const DOMAIN_TAG = stringToU8a('wattcoin/reading/v1');
+export const DOMAIN_TAG = stringToU8a('wattcoin/reading/v2');
 export const DEV_METER_ID_BASE = 1000n;
 
 /** The sr25519 key pair of dev meter i (`//Meter//{i}`). */

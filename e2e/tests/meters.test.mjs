@@ -105,4 +105,41 @@ describe('pallet-meters on the dev chain', () => {
       submitRaw(node.provider, authorizedTransaction(api, api.tx.meters.ingestReadings(batch))),
       (err) => /bad proof|bad signature/i.test(String(err.message ?? err)));
   });
+
+  test('a valid reading padded with forged ones is refused whole by the pool', async () => {
+    const pair = await devMeterPair(3);
+    const forger = await devMeterPair(19);
+    const now = BigInt(Date.now());
+    const meter = DEV_METER_ID_BASE + 3n;
+    const padded = [signReading(api, pair, { meter, seq: 1n, atMs: now - 5_000n, cumulativeWh: 100n })];
+    for (let seq = 2n; seq <= 20n; seq++) {
+      padded.push(signReading(api, forger, { meter, seq, atMs: now - 5_000n + seq, cumulativeWh: 100n + seq }));
+    }
+    await assert.rejects(
+      submitRaw(node.provider, authorizedTransaction(api, api.tx.meters.ingestReadings(padded))),
+      (err) => /bad proof|bad signature/i.test(String(err.message ?? err)));
+    const info = (await api.query.meters.meters(meter)).unwrap();
+    assert.equal(info.lastSeq.toBigInt(), 0n, 'nothing of the padded batch reached the chain');
+  });
+
+  test('forged readings cannot squat the pool tags of honest ones', async () => {
+    const now = BigInt(Date.now());
+    const honestPair = await devMeterPair(5);
+    const forger = await devMeterPair(18);
+    const valid = signReading(api, await devMeterPair(4),
+      { meter: DEV_METER_ID_BASE + 4n, seq: 1n, atMs: now - 5_000n, cumulativeWh: 100n });
+    const squat = signReading(api, forger,
+      { meter: DEV_METER_ID_BASE + 5n, seq: 1n, atMs: now - 5_000n, cumulativeWh: 1n });
+    await assert.rejects(
+      submitRaw(node.provider, authorizedTransaction(api, api.tx.meters.ingestReadings([valid, squat]))),
+      (err) => /bad proof|bad signature/i.test(String(err.message ?? err)));
+    // The honest relayers' batch carrying the real (meter 1005, seq 1) is taken.
+    const honest = signReading(api, honestPair,
+      { meter: DEV_METER_ID_BASE + 5n, seq: 1n, atMs: now - 5_000n, cumulativeWh: 1n });
+    const tx = authorizedTransaction(api, api.tx.meters.ingestReadings([valid, honest]));
+    await submitRaw(node.provider, tx);
+    await inclusionOf(tx);
+    const info = (await api.query.meters.meters(DEV_METER_ID_BASE + 5n)).unwrap();
+    assert.equal(info.lastSeq.toBigInt(), 1n);
+  });
 });

@@ -24,7 +24,7 @@ pub const MAX_BATCH: usize = 10_000;
 pub enum Rejection {
 	/// A reserved flag bit is set.
 	#[error(
-		"reserved flag bits set: flags {flags:#04x} has bits {reserved:#04x} that v1 reserves"
+		"reserved flag bits set: flags {flags:#04x} has bits {reserved:#04x} that protocol v2 reserves"
 	)]
 	ReservedFlags {
 		/// The reading's flags.

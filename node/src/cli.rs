@@ -16,7 +16,8 @@ pub struct Cli {
 	/// Base URL of the meter gateway this node's off-chain worker fetches signed readings from
 	/// (e.g. `http://127.0.0.1:8080`). Stored in the node's off-chain storage, where it can
 	/// also be changed at run time with the `offchain_localStorageSet` RPC (kind PERSISTENT,
-	/// key `wattcoin::meters::gateway-url`). Without it the worker stays idle.
+	/// key `wattcoin::meters::gateway-url`). Without it the worker stays idle, and a URL
+	/// stored by an earlier run is removed at start.
 	#[arg(long, value_name = "URL")]
 	pub meter_gateway: Option<String>,
 }

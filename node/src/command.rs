@@ -134,15 +134,20 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		None => {
-			let gateway = cli.meter_gateway.clone();
-			if let Some(url) = &gateway {
-				if !(url.starts_with("http://") || url.starts_with("https://")) {
-					return Err(format!(
-						"--meter-gateway must be an http:// or https:// URL, got {url:?}"
-					)
-					.into());
-				}
-			}
+			// The worker's own parser: a URL the node takes is one the worker will use.
+			let gateway = match &cli.meter_gateway {
+				None => None,
+				Some(url) => Some(
+					wattcoin_primitives::gateway::parse_gateway_url(url.as_bytes()).ok_or_else(
+						|| {
+							format!(
+								"--meter-gateway must be an http:// or https:// URL with a \
+								 host and no query or fragment, got {url:?}"
+							)
+						},
+					)?,
+				),
+			};
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {

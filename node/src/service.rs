@@ -200,6 +200,15 @@ pub fn new_full<
 			gap_sync_body_policy: None,
 		})?;
 
+	// The flag is the setting: without it, a URL stored by an earlier run is removed, so a
+	// node restarted without `--meter-gateway` does not go on fetching from an old gateway.
+	if let Some(mut storage) = backend.offchain_storage() {
+		if meter_gateway.is_none() && storage.get(STORAGE_PREFIX, GATEWAY_URL_STORAGE_KEY).is_some()
+		{
+			storage.remove(STORAGE_PREFIX, GATEWAY_URL_STORAGE_KEY);
+			log::info!(target: "wattcoin", "no --meter-gateway: the stored gateway URL is removed");
+		}
+	}
 	if let Some(url) = meter_gateway {
 		let mut storage = backend.offchain_storage().ok_or_else(|| {
 			ServiceError::Other("--meter-gateway needs the off-chain database".into())

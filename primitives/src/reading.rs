@@ -14,12 +14,20 @@ use scale_info::TypeInfo;
 use sp_core::{ecdsa, ed25519, sr25519, H256};
 use sp_runtime::{traits::Verify, MultiSignature, MultiSigner};
 
-/// Domain separation tag of version 1 of the reading format.
+/// Domain separation tag of version 2 of the reading format, the version the chain accepts.
 ///
 /// Encoded as a fixed-size array: its 19 bytes go into the payload as they are, **without** a
-/// length prefix. A new format gets a new tag (`wattcoin/reading/v2`), so a signature over
-/// one version can never be taken for a signature over another.
-pub const DOMAIN_TAG: [u8; 19] = *b"wattcoin/reading/v1";
+/// length prefix. A new format gets a new tag, so a signature over one version can never be
+/// taken for a signature over another: a v1 signature does not verify as v2.
+///
+/// Version 2 keeps v1's layout and adds one rule and one flag: a meter's readings form a
+/// chain, each reading's `seq` one above the previous reading's, and the chain accepts only
+/// the next link; a meter that lost readings says so with [`flags::GAP`].
+pub const DOMAIN_TAG: [u8; 19] = *b"wattcoin/reading/v2";
+
+/// The tag of version 1 (retired: its readings allowed `seq` gaps, so whoever carried them
+/// could choose which readings counted). Kept to name it in tests and documentation.
+pub const DOMAIN_TAG_V1: [u8; 19] = *b"wattcoin/reading/v1";
 
 /// Length in bytes of a signing payload: tag (19) + genesis hash (32) + reading (33).
 pub const PAYLOAD_LEN: usize = 19 + 32 + READING_LEN;
@@ -29,10 +37,11 @@ pub const READING_LEN: usize = 8 + 8 + 8 + 8 + 1;
 
 /// Bits of [`Reading::flags`].
 ///
-/// Version 1 defines bits 0 to 3. They are information from the meter: the chain verifies
-/// them as part of the signed message but does not act on them. Bits 4 to 7 are reserved:
-/// a v1 reading with a reserved bit set is refused, so that a meaning given to such a bit
-/// later (with a new domain tag) can never be silently ignored by a v1 verifier.
+/// Bits 0 to 3 are information from the meter: the chain verifies them as part of the signed
+/// message but does not act on them. Bit 4 ([`GAP`], new in v2) changes which reading the
+/// chain accepts. Bits 5 to 7 are reserved: a reading with a reserved bit set is refused, so
+/// that a meaning given to such a bit later (with a new domain tag) can never be silently
+/// ignored by a verifier of this version.
 pub mod flags {
 	/// The supply was interrupted at some point since the previous reading.
 	pub const POWER_FAILURE: u8 = 1 << 0;
@@ -43,8 +52,14 @@ pub mod flags {
 	/// The meter's clock was not synchronised when the reading was taken (`at_ms` comes
 	/// from its free-running clock).
 	pub const CLOCK_UNSYNCED: u8 = 1 << 3;
-	/// Every bit version 1 defines.
-	pub const KNOWN: u8 = POWER_FAILURE | COVER_OPENED | RELAY_OPEN | CLOCK_UNSYNCED;
+	/// The meter lost the readings between the last one the chain confirmed to it and this
+	/// one (storage failure, a reset): this reading follows the meter's last accepted reading
+	/// whatever its `seq`, and the energy across the gap is billed as one interval. Without
+	/// it a reading is accepted only as the next link (`seq` one above the last accepted).
+	/// A meter sets it only for readings it cannot send: never to skip readings it holds.
+	pub const GAP: u8 = 1 << 4;
+	/// Every bit version 2 defines.
+	pub const KNOWN: u8 = POWER_FAILURE | COVER_OPENED | RELAY_OPEN | CLOCK_UNSYNCED | GAP;
 	/// Bits reserved for later versions; they must be zero.
 	pub const RESERVED: u8 = !KNOWN;
 }
@@ -70,8 +85,10 @@ pub mod flags {
 pub struct Reading {
 	/// The meter that took the reading.
 	pub meter: MeterId,
-	/// The meter's reading counter: starts at 1 and grows by at least one per reading.
-	/// A reading whose `seq` is not above the last one accepted is a replay.
+	/// The meter's reading counter: starts at 1 and grows by exactly one per reading (a link
+	/// to the reading before). A reading whose `seq` is not above the last one accepted is a
+	/// replay; one above the next is refused until the readings between arrive, unless it
+	/// declares a [`flags::GAP`].
 	pub seq: u64,
 	/// When the reading was taken, by the meter's clock: milliseconds since the Unix epoch.
 	pub at_ms: Moment,
@@ -85,6 +102,11 @@ impl Reading {
 	/// Whether a bit reserved for later versions is set (such a reading is refused).
 	pub fn has_reserved_flags(&self) -> bool {
 		self.flags & flags::RESERVED != 0
+	}
+
+	/// Whether the meter declares that readings before this one are lost ([`flags::GAP`]).
+	pub fn declares_gap(&self) -> bool {
+		self.flags & flags::GAP != 0
 	}
 }
 
@@ -138,7 +160,9 @@ impl DeviceKey {
 		match (self, signature) {
 			(Self::Ed25519(public), MultiSignature::Ed25519(sig)) => sig.verify(payload, public),
 			(Self::Sr25519(public), MultiSignature::Sr25519(sig)) => sig.verify(payload, public),
-			(Self::Ecdsa(public), MultiSignature::Ecdsa(sig)) => sig.verify(payload, public),
+			(Self::Ecdsa(public), MultiSignature::Ecdsa(sig)) => {
+				is_canonical_ecdsa(sig.as_ref()) && sig.verify(payload, public)
+			},
 			_ => false,
 		}
 	}
@@ -150,6 +174,23 @@ impl DeviceKey {
 			Self::Sr25519(_) => SignatureScheme::Sr25519,
 			Self::Ecdsa(_) => SignatureScheme::Ecdsa,
 		}
+	}
+}
+
+/// Half the order of secp256k1's group, big endian: a canonical signature's `s` is at most this.
+const SECP256K1_HALF_ORDER: [u8; 32] = [
+	0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+];
+
+/// Whether a 65-byte ecdsa signature `r ‖ s ‖ v` is in its one canonical form: recovery id
+/// `v` from 0 to 3 (not Ethereum's 27 to 30) and low `s` (at most half the group order).
+/// Every valid signature has a second form (`n - s`, the other recovery id) that verifies
+/// too; accepting only one keeps a reading's signed bytes unique.
+pub fn is_canonical_ecdsa(signature: &[u8]) -> bool {
+	match (signature.get(32..64), signature.get(64)) {
+		(Some(s), Some(v)) => *v <= 3 && s <= &SECP256K1_HALF_ORDER[..],
+		_ => false,
 	}
 }
 

@@ -139,3 +139,47 @@ fn readings_of_several_meters_in_one_batch_are_billed_independently() {
 		assert_eq!(before[1] - status(1004).credit, 750 * MILLI_WATT);
 	});
 }
+
+/// Validates an authorized `ingest_readings` batch as the transaction pool does.
+fn validate(batch: Vec<SignedReading>) -> sp_runtime::transaction_validity::TransactionValidity {
+	let call = RuntimeCall::Meters(pallet_meters::Call::ingest_readings {
+		batch: batch.try_into().expect("within MaxBatch"),
+	});
+	let xt =
+		<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call);
+	Executive::validate_transaction(
+		sp_runtime::transaction_validity::TransactionSource::External,
+		xt,
+		System::parent_hash(),
+	)
+}
+
+#[test]
+fn the_pool_refuses_a_valid_reading_padded_with_forged_ones() {
+	dev_chain().execute_with(|| {
+		let valid = reading(0, 1, NOON, 10_000);
+		// Forged readings: meter 1000's readings signed with meter 1's key.
+		let forged = |seq: u64| {
+			let reading = Reading {
+				meter: 1000,
+				seq,
+				at_ms: NOON + seq,
+				cumulative_wh: 10_000 + seq,
+				flags: 0,
+			};
+			SignedReading::sign_sr25519(reading, System::block_hash(0), &dev_meter_pair(1))
+		};
+		let mut padded = vec![valid.clone()];
+		padded.extend((2..=999).map(forged));
+		assert_eq!(validate(padded), Err(InvalidTransaction::BadProof.into()));
+		// A batch that squats meter 1002's first tag with a forged reading is refused too...
+		let squat = SignedReading::sign_sr25519(
+			Reading { meter: 1002, seq: 1, at_ms: NOON, cumulative_wh: 1, flags: 0 },
+			System::block_hash(0),
+			&dev_meter_pair(1),
+		);
+		assert_eq!(validate(vec![valid.clone(), squat]), Err(InvalidTransaction::BadProof.into()));
+		// ...and the honest batch carrying the real reading is valid.
+		assert!(validate(vec![valid, reading(2, 1, NOON, 500)]).is_ok());
+	});
+}

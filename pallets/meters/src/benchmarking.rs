@@ -79,7 +79,7 @@ fn meters_with_baseline<T: Config>(
 	let owner: T::AccountId = account("owner", 0, 0);
 	let ids: Vec<MeterId> = (0..count).map(|i| FIRST_METER + MeterId::from(i)).collect();
 	for meter in &ids {
-		let mut info = MeterInfo::new(operator.clone(), owner.clone(), key);
+		let mut info = MeterInfo::new(operator.clone(), owner.clone(), key, 0);
 		info.status = status;
 		info.last_seq = 1;
 		Meters::<T>::insert(meter, info);
@@ -339,9 +339,10 @@ mod benchmarks {
 	fn authorize_ingest_readings(
 		n: Linear<1, { T::MaxBatch::get() }>,
 	) -> Result<(), BenchmarkError> {
-		// Every reading is new and reads its meter; the one signature verified is ecdsa's.
+		// Every reading is new, reads its meter and has its signature verified (sr25519, the
+		// slowest scheme measured).
 		let call =
-			Call::<T>::ingest_readings { batch: accepted_batch::<T>(n, SignatureScheme::Ecdsa)? };
+			Call::<T>::ingest_readings { batch: accepted_batch::<T>(n, SignatureScheme::Sr25519)? };
 
 		#[block]
 		{

@@ -16,37 +16,35 @@
 //!   in the runtime's transaction extensions). A relayer can neither forge nor alter readings.
 //!
 //! ## Ingestion
-//! Every reading of a batch is checked against the meter's registered state; readings of one
-//! meter are taken in `seq` order, whatever their order in the batch:
-//! 1. an unknown, suspended or tampered meter: the reading is refused;
-//! 2. `seq` not above the meter's last: a duplicate, skipped and counted (overlapping batches
-//!    from several relayers never count a reading twice);
-//! 3. the signature must be the registered key's signature of the reading for this chain
-//!    (its genesis hash) under the v1 domain tag, else it is refused;
-//! 4. a reserved flag bit set, a timestamp more than `MaxClockSkewMs` ahead of the chain's
-//!    time or before the meter's last reading: refused;
-//! 5. the meter's first reading only sets its baseline (nothing is billed before it);
-//! 6. a register lower than the last accepted one: a tamper event; the meter is flagged
-//!    `Tampered` (its later readings are refused until its operator resumes it), the reading
-//!    becomes the new baseline (so replaying it is a duplicate) and no consumption is counted;
-//! 7. otherwise the reading is accepted and the energy since the previous one is handed to
-//!    `T::OnConsumption`, in `seq` order.
+//! Readings follow protocol v2 (`docs/protocol.md`): each meter's readings form a chain in
+//! which every `seq` is one above the one before, and the chain accepts only the next link
+//! (or a reading whose meter declares a gap). The rules, shared by the pool, dispatch and the
+//! off-chain worker, are in [`ingest`]; in short, a reading is
+//! - refused while its meter is unknown, suspended or tampered (it waits, it is not lost);
+//! - a duplicate if the chain has its `seq` already;
+//! - refused if it is not the next link (`NotNextReading`), if its signature is not the
+//!   registered key's (`BadSignature`), if it sets a reserved flag, is timestamped ahead of
+//!   the chain, before the meter's last reading, or before the meter's registration or last
+//!   key rotation (`BeforeRegistration`);
+//! - the meter's baseline if it is its first (nothing is billed before it);
+//! - a tamper event if its register is below the meter's mark (the highest register billed):
+//!   the meter is flagged `Tampered` until its operator resumes it, and the mark stays, so
+//!   nothing is ever billed twice;
+//! - otherwise accepted, the energy since the mark handed to `T::OnConsumption`.
 //!
-//! A refused reading is skipped with a `ReadingRejected` event naming the reason: one bad
-//! reading never blocks the good ones of the same batch. Each batch ends with one
-//! `ReadingsIngested` summary event; accepted readings and duplicates have no event of their
-//! own (thousands of readings per block would otherwise mean thousands of events). A meter is
-//! written at most once per batch. The weight of skipped readings is refunded.
+//! Each batch ends with one `ReadingsIngested` summary event; refused readings have a
+//! `ReadingRejected` event each, accepted ones none (thousands of readings per block would
+//! otherwise mean thousands of events). A meter is written at most once per batch. The weight
+//! of skipped readings is refunded.
 //!
 //! ## Transaction pool
-//! The authorization of a batch (run by the pool and again before dispatch) refuses it when it
-//! carries no new reading that could be accepted: all duplicates (`Stale`), the first new
-//! reading's signature invalid (`BadProof`), nothing else usable (`Call`). It verifies one
-//! signature only (the first new reading's), keeping the pool cheap: dispatch verifies every
-//! signature. Relayers should therefore drop readings whose signature does not verify before
-//! submitting. The batch `provides` one tag per new `(meter, seq)`, so that batches carrying
-//! the same readings from several relayers do not pile up in the pool.
-//!
+//! The authorization of a batch ([`Pallet::authorize_ingest`], run by the pool and again when
+//! the batch is applied) verifies every reading: a batch is valid only if the chain would take
+//! every one of its readings. One forged, duplicate or out-of-order reading makes the whole
+//! batch invalid, so nobody gets block space for work the chain would throw away, and the
+//! `(meter, seq)` tags a batch provides are those of readings it validly carries: a batch of
+//! garbage cannot squat the tags of honest relayers' readings.
+
 //! ## Off-chain worker
 //! After every imported block the pallet's off-chain worker ([`offchain`]) relays readings from
 //! a meter gateway: it reads the gateway's base URL from PERSISTENT off-chain storage under
@@ -80,6 +78,7 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod ingest;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -105,10 +104,10 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
-	use sp_runtime::{traits::Saturating, MultiSigner};
+	use sp_runtime::MultiSigner;
 	use wattcoin_primitives::{
 		reading::{DeviceKey, SignatureScheme, SignedReading},
-		traits::{Consumption, MeterLifecycle, MeterRegistry, MeterStatus, OnConsumption},
+		traits::{MeterLifecycle, MeterRegistry, MeterStatus, OnConsumption},
 		MeterId, Moment, WattHours,
 	};
 
@@ -406,9 +405,11 @@ pub mod pallet {
 			Self::do_register(meter, key, owner, operator, metadata)
 		}
 
-		/// Replace the device key of `meter` with `new_key` (a new or re-keyed device).
-		/// Readings signed with the old key are refused from now on; `seq` and the register
-		/// baseline carry on.
+		/// Replace the device key of `meter` with `new_key` (a replacement device).
+		/// Readings signed with the old key are refused from now on. The new device counts
+		/// its own `seq` and register: its first reading becomes the meter's new baseline
+		/// (energy between the old device's last reading and it is not billed), and readings
+		/// timestamped before the rotation are refused.
 		///
 		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
 		/// `UnsupportedKeyScheme`, `SameKey`. Event: `KeyRotated`.
@@ -423,7 +424,7 @@ pub mod pallet {
 			let key = DeviceKey::try_from(new_key).map_err(|_| Error::<T>::UnsupportedKeyScheme)?;
 			Self::mutate_own_meter(&who, meter, |info| {
 				ensure!(info.key != key, Error::<T>::SameKey);
-				info.key = key;
+				info.replace_device(key, T::Time::now());
 				Ok(Event::KeyRotated { meter, key })
 			})
 		}
@@ -461,8 +462,11 @@ pub mod pallet {
 			})
 		}
 
-		/// Resume a suspended or tampered meter: its readings are accepted again. For a
-		/// tampered meter this clears the flag; the baseline is the regressed reading.
+		/// Resume a suspended or tampered meter: its readings are accepted again, from the
+		/// next link of its chain of readings. For a tampered meter this clears the flag;
+		/// billing continues from the meter's mark (the highest register billed), so nothing
+		/// is billed twice, and if the meter's next reading is below the mark (its register
+		/// was reset) that reading becomes the new baseline.
 		///
 		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
 		/// `AlreadyActive`. Event: `MeterResumed`.
@@ -474,6 +478,7 @@ pub mod pallet {
 				ensure!(info.status != MeterStatus::Active, Error::<T>::AlreadyActive);
 				let was_tampered = info.status == MeterStatus::Tampered;
 				info.status = MeterStatus::Active;
+				info.rebase_allowed = was_tampered;
 				Ok(Event::MeterResumed { meter, was_tampered })
 			})
 		}
@@ -652,7 +657,10 @@ pub mod pallet {
 
 			Operators::<T>::insert(&operator, operator_info);
 			MeterCount::<T>::put(count);
-			Meters::<T>::insert(meter, MeterInfo::new(operator.clone(), owner.clone(), key));
+			Meters::<T>::insert(
+				meter,
+				MeterInfo::new(operator.clone(), owner.clone(), key, T::Time::now()),
+			);
 			if !metadata.is_empty() {
 				MeterMetadata::<T>::insert(meter, metadata);
 			}
@@ -679,198 +687,6 @@ pub mod pallet {
 		/// The latest timestamp a reading may carry now.
 		pub(crate) fn latest_acceptable_ms() -> Moment {
 			T::Time::now().saturating_add(T::MaxClockSkewMs::get())
-		}
-
-		/// Whether `reading` of a meter whose state is `info` would be refused before its
-		/// signature is looked at: `Some(reason)` if so.
-		pub(crate) fn precheck(
-			reading: &wattcoin_primitives::reading::Reading,
-			info: &MeterInfo<T::AccountId>,
-			latest_ms: Moment,
-		) -> Option<RejectReason> {
-			if reading.has_reserved_flags() {
-				Some(RejectReason::ReservedFlags)
-			} else if reading.at_ms > latest_ms {
-				Some(RejectReason::FutureTimestamp)
-			} else if reading.at_ms < info.last_at_ms {
-				Some(RejectReason::TimestampRegression)
-			} else {
-				None
-			}
-		}
-
-		/// The authorization of `ingest_readings` (see the crate documentation): valid if
-		/// the batch carries at least one new reading that could be accepted and the first
-		/// of them (in batch order) has a valid signature.
-		///
-		/// Reads the state of every reading's meter and verifies one signature.
-		pub fn authorize_ingest(
-			_source: TransactionSource,
-			batch: &BatchOf<T>,
-		) -> TransactionValidityWithRefund {
-			let genesis_hash = Self::genesis_hash();
-			let latest_ms = Self::latest_acceptable_ms();
-			let mut tags: Vec<(MeterId, u64)> = Vec::new();
-			let mut stale = false;
-			let mut signature_checked = false;
-			for signed in batch.iter() {
-				let reading = &signed.reading;
-				let Some(info) = Meters::<T>::get(reading.meter) else { continue };
-				if info.status != MeterStatus::Active {
-					continue;
-				}
-				if reading.seq <= info.last_seq {
-					stale = true;
-					continue;
-				}
-				if Self::precheck(reading, &info, latest_ms).is_some() {
-					continue;
-				}
-				if !signature_checked {
-					if !signed.verify_with(genesis_hash, &info.key) {
-						return Err(InvalidTransaction::BadProof.into());
-					}
-					signature_checked = true;
-				}
-				tags.push((reading.meter, reading.seq));
-			}
-			if tags.is_empty() {
-				let error =
-					if stale { InvalidTransaction::Stale } else { InvalidTransaction::Call };
-				return Err(error.into());
-			}
-			tags.sort_unstable();
-			tags.dedup();
-			let validity = tags
-				.into_iter()
-				.fold(ValidTransaction::with_tag_prefix(TAG_PREFIX), |validity, tag| {
-					validity.and_provides(tag)
-				})
-				.priority(T::IngestPriority::get())
-				.longevity(T::IngestLongevity::get())
-				.propagate(true)
-				.build()?;
-			Ok((validity, Weight::zero()))
-		}
-
-		/// Ingests a batch; returns what happened and the weight `OnConsumption` used.
-		pub(crate) fn do_ingest(batch: &[SignedReading]) -> (IngestOutcome, Weight) {
-			let genesis_hash = Self::genesis_hash();
-			let latest_ms = Self::latest_acceptable_ms();
-			let mut outcome = IngestOutcome::default();
-			let mut consumption_weight = Weight::zero();
-
-			// Readings of one meter together, in `seq` order; readings with the same meter and
-			// `seq` stay in batch order (stable sort), so the first valid one wins.
-			let mut ordered: Vec<&SignedReading> = batch.iter().collect();
-			ordered.sort_by_key(|signed| (signed.reading.meter, signed.reading.seq));
-
-			for group in ordered.chunk_by(|a, b| a.reading.meter == b.reading.meter) {
-				let Some(first) = group.first() else { continue };
-				let meter = first.reading.meter;
-				let Some(mut info) = Meters::<T>::get(meter) else {
-					for signed in group {
-						outcome.skipped.saturating_inc();
-						Self::reject(&mut outcome, signed, RejectReason::UnknownMeter);
-					}
-					continue;
-				};
-				let mut changed = false;
-				for signed in group {
-					let reading = &signed.reading;
-					let inactive = match info.status {
-						MeterStatus::Active => None,
-						MeterStatus::Suspended => Some(RejectReason::MeterSuspended),
-						MeterStatus::Tampered => Some(RejectReason::MeterTampered),
-					};
-					if let Some(reason) = inactive {
-						outcome.skipped.saturating_inc();
-						Self::reject(&mut outcome, signed, reason);
-						continue;
-					}
-					if reading.seq <= info.last_seq {
-						outcome.skipped.saturating_inc();
-						outcome.duplicates.saturating_inc();
-						continue;
-					}
-					let scheme_index = match info.key.scheme() {
-						SignatureScheme::Ed25519 => 0,
-						SignatureScheme::Sr25519 => 1,
-						SignatureScheme::Ecdsa => 2,
-					};
-					outcome.verified[scheme_index].saturating_inc();
-					if !signed.verify_with(genesis_hash, &info.key) {
-						Self::reject(&mut outcome, signed, RejectReason::BadSignature);
-						continue;
-					}
-					if let Some(reason) = Self::precheck(reading, &info, latest_ms) {
-						Self::reject(&mut outcome, signed, reason);
-						continue;
-					}
-
-					let had_baseline = info.has_baseline();
-					let previous_at_ms = info.last_at_ms;
-					let previous_wh = info.last_cumulative_wh;
-					info.last_seq = reading.seq;
-					info.last_at_ms = reading.at_ms;
-					info.last_cumulative_wh = reading.cumulative_wh;
-					changed = true;
-
-					if !had_baseline {
-						// The first reading sets the baseline: nothing to bill before it.
-						outcome.accepted.saturating_inc();
-					} else if let Some(energy_wh) = reading.cumulative_wh.checked_sub(previous_wh) {
-						outcome.accepted.saturating_inc();
-						outcome.energy_wh.saturating_accrue(energy_wh);
-						let consumption = Consumption {
-							meter,
-							from_ms: previous_at_ms,
-							to_ms: reading.at_ms,
-							energy_wh,
-						};
-						consumption_weight
-							.saturating_accrue(T::OnConsumption::on_consumption(&consumption));
-					} else {
-						outcome.tampered.saturating_inc();
-						info.status = MeterStatus::Tampered;
-						log::warn!(
-							target: LOG_TARGET,
-							"meter {meter}: register ran backwards from {previous_wh} Wh to {} Wh \
-							 at seq {}",
-							reading.cumulative_wh,
-							reading.seq,
-						);
-						Self::deposit_event(Event::TamperSuspected {
-							meter,
-							seq: reading.seq,
-							last_cumulative_wh: previous_wh,
-							cumulative_wh: reading.cumulative_wh,
-						});
-					}
-				}
-				if changed {
-					Meters::<T>::insert(meter, info);
-				}
-			}
-
-			Self::deposit_event(Event::ReadingsIngested {
-				accepted: outcome.accepted,
-				duplicates: outcome.duplicates,
-				rejected: outcome.rejected,
-				tampered: outcome.tampered,
-				energy_wh: outcome.energy_wh,
-			});
-			(outcome, consumption_weight)
-		}
-
-		/// Counts a refused reading and deposits its `ReadingRejected` event.
-		fn reject(outcome: &mut IngestOutcome, signed: &SignedReading, reason: RejectReason) {
-			outcome.rejected.saturating_inc();
-			Self::deposit_event(Event::ReadingRejected {
-				meter: signed.reading.meter,
-				seq: signed.reading.seq,
-				reason,
-			});
 		}
 
 		/// Checks the pallet's invariants:

@@ -72,18 +72,18 @@
 //! level; idle runs log at debug level.
 
 use crate::{
+	ingest::{judge, Verdict},
 	pallet::{BatchOf, Call, Config, Meters, Pallet},
-	MeterInfo, RejectReason,
+	RejectReason,
 };
 use alloc::{format, string::String, vec, vec::Vec};
-use codec::{Compact, DecodeAll, MaxEncodedLen};
+use codec::{Compact, DecodeAll, Encode, MaxEncodedLen};
 use core::fmt;
-use frame_support::traits::Get;
+use frame_support::traits::{Get, Time};
 use frame_system::{
 	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
-use sp_core::H256;
 use sp_runtime::{
 	offchain::{
 		http,
@@ -91,16 +91,15 @@ use sp_runtime::{
 		storage_lock::{BlockAndTime, StorageLock},
 		Duration, HttpError, HttpRequestId, StorageKind, Timestamp,
 	},
-	traits::Saturating,
+	traits::{SaturatedConversion, Saturating},
 };
 use wattcoin_primitives::{
 	gateway::{Cursor, ReadingsPage, READINGS_PATH, SCALE_CONTENT_TYPE},
 	reading::SignedReading,
-	traits::MeterStatus,
 	Moment,
 };
 
-pub use wattcoin_primitives::gateway::GATEWAY_URL_STORAGE_KEY;
+pub use wattcoin_primitives::gateway::{parse_gateway_url, GATEWAY_URL_STORAGE_KEY, MAX_URL_LEN};
 
 /// Log target of the off-chain worker.
 pub const LOG_TARGET: &str = "meters::ocw";
@@ -128,8 +127,18 @@ pub const LOCK_EXPIRY_MS: u64 = MAX_PAGES_PER_RUN as u64 * HTTP_TIMEOUT_MS + 5_0
 /// is taken over once both this many blocks and [`LOCK_EXPIRY_MS`] have passed.
 pub const LOCK_EXPIRY_BLOCKS: u32 = 2;
 
-/// The longest gateway URL accepted, in bytes.
-pub const MAX_URL_LEN: usize = 2_048;
+/// Key of the fingerprint of the last batch submitted (blake2-256 of its readings in page
+/// order) and how many times in a row it was submitted, in PERSISTENT off-chain storage.
+pub const LAST_BATCH_KEY: &[u8] = b"wattcoin::meters::ocw::last-batch";
+
+/// Prefix of the keys of the scan cursors (how far past held readings runs have looked), in
+/// PERSISTENT off-chain storage, followed by the gateway's normalised URL; a SCALE `u64`.
+pub const SCAN_KEY_PREFIX: &[u8] = b"wattcoin::meters::ocw::scan::";
+
+/// How long a reading the chain refuses for now (see [`RejectReason::is_final`]) holds the
+/// confirmed cursor, by its timestamp against the chain's time: one day. Past that it is
+/// dropped, so a meter suspended or unknown for good cannot stall relaying for all others.
+pub const MAX_HOLD_MS: Moment = 24 * 60 * 60 * 1_000;
 
 /// What a run of the off-chain worker did.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -153,8 +162,10 @@ pub struct RunReport {
 	pub fetched: u32,
 	/// Readings the chain already has (or that repeat a `seq` of the same page).
 	pub on_chain: u32,
-	/// Readings the chain would refuse.
+	/// Readings the chain would refuse for good.
 	pub refused: u32,
+	/// Readings the chain refuses for now but may take later; they hold the cursor.
+	pub held: u32,
 	/// Readings the chain would take.
 	pub new: u32,
 	/// Readings carried by the transaction submitted to the pool (0 if none was, or if the
@@ -266,7 +277,7 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) -> RunOutcome {
 		log::debug!(target: LOG_TARGET, "block {block:?}: the previous run is still going on");
 		return RunOutcome::Locked;
 	};
-	let report = relay::<T>(&url);
+	let report = relay::<T>(&url, block.saturated_into::<u64>());
 	log_report(block, &report);
 	RunOutcome::Ran(report)
 }
@@ -278,27 +289,6 @@ fn gateway_setting() -> GatewaySetting {
 		Some(raw) if raw.iter().all(u8::is_ascii_whitespace) => GatewaySetting::Unset,
 		Some(raw) => parse_gateway_url(&raw).map_or(GatewaySetting::Invalid, GatewaySetting::Url),
 	}
-}
-
-/// The gateway's base URL from the stored bytes: the URL's UTF-8 bytes, or a SCALE-encoded
-/// string; surrounding whitespace and trailing `/` removed. `None` unless it is an
-/// `http://` or `https://` URL with a host, no query or fragment, of printable ASCII, at most
-/// [`MAX_URL_LEN`] bytes.
-pub fn parse_gateway_url(raw: &[u8]) -> Option<String> {
-	normalise_url(raw).or_else(|| {
-		Vec::<u8>::decode_all(&mut &raw[..]).ok().and_then(|inner| normalise_url(&inner))
-	})
-}
-
-fn normalise_url(bytes: &[u8]) -> Option<String> {
-	let url = core::str::from_utf8(bytes).ok()?.trim().trim_end_matches('/');
-	let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
-	let valid = url.len() <= MAX_URL_LEN
-		&& !rest.is_empty()
-		&& !rest.starts_with('/')
-		&& url.bytes().all(|byte| byte.is_ascii_graphic())
-		&& !url.contains(['?', '#']);
-	valid.then(|| String::from(url))
 }
 
 /// The key of the confirmed cursor of the gateway at `url` (normalised).
@@ -322,17 +312,29 @@ fn load_cursor(cursor: &StorageValueRef) -> Cursor {
 }
 
 /// Fetches pages after the confirmed cursor, advances the cursor over pages that hold nothing
-/// new, and submits the first new readings found (see the module documentation).
-fn relay<T: Config>(url: &str) -> RunReport {
+/// new and nothing held, and submits the first new readings found (see the module
+/// documentation).
+fn relay<T: Config>(url: &str, block: u64) -> RunReport {
 	let key = cursor_key(url);
 	let cursor = StorageValueRef::persistent(&key);
 	let confirmed = load_cursor(&cursor);
 	let mut report =
 		RunReport { cursor_before: confirmed, cursor_after: confirmed, ..Default::default() };
 	let limit = T::MaxBatch::get();
+	let now_ms = <T as Config>::Time::now();
+	// The scan cursor: how far runs have looked past held readings (never behind the
+	// confirmed cursor). Runs of even blocks start at the confirmed cursor, retrying held
+	// readings; runs of odd blocks start at the scan cursor, so readings that arrive behind a
+	// long run of held ones are relayed all the same.
+	let scan_key = scan_key(url);
+	let scan_ref = StorageValueRef::persistent(&scan_key);
+	let saved_scan = load_cursor(&scan_ref).max(confirmed);
+	let from_scan = block % 2 == 1 && saved_scan > confirmed;
+	let mut scan = if from_scan { saved_scan } else { confirmed };
+	let mut pinned = from_scan;
 
 	for _ in 0..MAX_PAGES_PER_RUN {
-		let page = match fetch_page(url, report.cursor_after, limit) {
+		let page = match fetch_page(url, scan, limit) {
 			Ok(page) => page,
 			Err(error) => {
 				report.error = Some(error);
@@ -345,24 +347,37 @@ fn relay<T: Config>(url: &str) -> RunReport {
 			break;
 		}
 
-		let sorted = sort_page::<T>(&page.readings);
+		let sorted = sort_page::<T>(&page.readings, now_ms);
 		report.on_chain = report.on_chain.saturating_add(sorted.on_chain);
 		report.refused = report.refused.saturating_add(sorted.refused);
+		report.held = report.held.saturating_add(sorted.held);
 		report.new = report.new.saturating_add(sorted.new.len() as u32);
-		if sorted.new.is_empty() {
+		if !sorted.new.is_empty() {
+			match submit::<T>(sorted.new) {
+				Ok(submitted) => report.submitted = submitted,
+				Err(()) => report.pool_refused = true,
+			}
+			// The cursor stays before these readings until a later run finds them on chain.
+			break;
+		}
+		pinned |= sorted.held > 0;
+		if !pinned {
 			// Everything up to `page.next` is on chain or will never be: confirmed.
 			cursor.set(&page.next);
 			report.cursor_after = page.next;
-			continue;
 		}
-		match submit::<T>(sorted.new) {
-			Ok(submitted) => report.submitted = submitted,
-			Err(()) => report.pool_refused = true,
+		// Held readings pin the confirmed cursor; the scan goes on past them.
+		scan = page.next;
+		if scan > saved_scan {
+			scan_ref.set(&scan);
 		}
-		// The cursor stays before these readings until a later run finds them on chain.
-		break;
 	}
 	report
+}
+
+/// The key of the scan cursor of the gateway at `url`: [`SCAN_KEY_PREFIX`] and the URL.
+pub fn scan_key(url: &str) -> Vec<u8> {
+	[SCAN_KEY_PREFIX, url.as_bytes()].concat()
 }
 
 fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
@@ -371,6 +386,7 @@ fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
 		fetched,
 		on_chain,
 		refused,
+		held,
 		new,
 		submitted,
 		pool_refused,
@@ -402,8 +418,8 @@ fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
 		log::info!(
 			target: LOG_TARGET,
 			"block {block:?}: fetched {fetched} reading(s) in {pages} page(s): {on_chain} \
-			 already on chain, {refused} refused, {new} new, {submitted} submitted; cursor \
-			 {cursor_before} -> {cursor_after}",
+			 already on chain, {refused} refused, {held} held, {new} new, {submitted} \
+			 submitted; cursor {cursor_before} -> {cursor_after}",
 		);
 	}
 }
@@ -498,8 +514,14 @@ fn check_page(
 		}
 		previous = *cursor;
 	}
+	// `next` is the last reading's cursor (or the requested one for an empty page): a
+	// gateway that answers a cursor ahead of what it served (up to `u64::MAX`) would make the
+	// worker skip readings it never saw.
 	if page.next < previous {
 		return Err(FetchError::Inconsistent("the next cursor is before the last reading's"));
+	}
+	if page.next > previous {
+		return Err(FetchError::Inconsistent("the next cursor is ahead of the readings served"));
 	}
 	if page.readings.len() > limit as usize {
 		log::warn!(
@@ -515,30 +537,22 @@ fn check_page(
 	Ok(page)
 }
 
-/// What the chain would do with a reading of a page.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Verdict {
-	/// Take it (accept it, or flag its meter as tampered).
-	New,
-	/// Skip it: it has it already.
-	OnChain,
-	/// Refuse it.
-	Refused(RejectReason),
-}
-
 /// A page's readings sorted by what the chain would do with them.
 struct SortedPage {
 	/// The readings the chain would take, in page order.
 	new: Vec<SignedReading>,
 	/// How many the chain has already.
 	on_chain: u32,
-	/// How many the chain would refuse.
+	/// How many the chain would refuse for good.
 	refused: u32,
+	/// How many the chain refuses for now but may take later (an unknown, suspended or
+	/// tampered meter, a reading ahead of the chain's clock or of its predecessor).
+	held: u32,
 }
 
-/// Sorts `readings` by what ingesting them now would do with each, taking every meter's
-/// readings in `seq` order as ingestion does.
-fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)]) -> SortedPage {
+/// Sorts `readings` by what ingesting them now would do with each, with the rules of
+/// ingestion ([`crate::ingest::judge`]), taking every meter's readings in `seq` order.
+fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)], now_ms: Moment) -> SortedPage {
 	let genesis_hash = Pallet::<T>::genesis_hash();
 	let latest_ms = Pallet::<T>::latest_acceptable_ms();
 
@@ -548,37 +562,43 @@ fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)]) -> SortedPage {
 	ordered.sort_by_key(|(_, signed)| (signed.reading.meter, signed.reading.seq));
 
 	let mut is_new = vec![false; readings.len()];
-	let mut sorted = SortedPage { new: Vec::new(), on_chain: 0, refused: 0 };
+	let mut sorted = SortedPage { new: Vec::new(), on_chain: 0, refused: 0, held: 0 };
 	for group in ordered.chunk_by(|(_, a), (_, b)| a.reading.meter == b.reading.meter) {
 		let Some((_, first)) = group.first() else { continue };
 		let mut state = Meters::<T>::get(first.reading.meter);
 		for (index, signed) in group {
-			match judge::<T>(state.as_mut(), signed, genesis_hash, latest_ms) {
-				Verdict::New => {
+			let verdict = match state.as_mut() {
+				Some(info) => judge(info, signed, genesis_hash, latest_ms),
+				None => Verdict::Refused(RejectReason::UnknownMeter),
+			};
+			let reading = &signed.reading;
+			match verdict {
+				Verdict::Accepted(_) | Verdict::Tampered { .. } => {
 					if let Some(slot) = is_new.get_mut(*index) {
 						*slot = true;
 					}
 				},
-				Verdict::OnChain => sorted.on_chain.saturating_inc(),
+				Verdict::Duplicate => sorted.on_chain.saturating_inc(),
+				Verdict::Refused(reason)
+					if !reason.is_final()
+						&& now_ms.saturating_sub(reading.at_ms) <= MAX_HOLD_MS =>
+				{
+					sorted.held.saturating_inc();
+					log::debug!(
+						target: LOG_TARGET,
+						"holding reading seq {} of meter {}: {reason:?} (may be taken later)",
+						reading.seq,
+						reading.meter,
+					);
+				},
 				Verdict::Refused(reason) => {
 					sorted.refused.saturating_inc();
-					let reading = &signed.reading;
-					if reason == RejectReason::BadSignature {
-						log::warn!(
-							target: LOG_TARGET,
-							"dropping reading seq {} of meter {}: its signature is not the \
-							 meter's registered key's",
-							reading.seq,
-							reading.meter,
-						);
-					} else {
-						log::debug!(
-							target: LOG_TARGET,
-							"dropping reading seq {} of meter {}: {reason:?}",
-							reading.seq,
-							reading.meter,
-						);
-					}
+					log::warn!(
+						target: LOG_TARGET,
+						"dropping reading seq {} of meter {}: {reason:?}",
+						reading.seq,
+						reading.meter,
+					);
 				},
 			}
 		}
@@ -592,46 +612,26 @@ fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)]) -> SortedPage {
 	sorted
 }
 
-/// What ingesting `signed` would do, for a meter whose state (as left by the readings of the
-/// same page before it) is `state`; updates `state` as ingestion would. The checks and their
-/// order are those of ingestion.
-fn judge<T: Config>(
-	state: Option<&mut MeterInfo<T::AccountId>>,
-	signed: &SignedReading,
-	genesis_hash: H256,
-	latest_ms: Moment,
-) -> Verdict {
-	let Some(info) = state else { return Verdict::Refused(RejectReason::UnknownMeter) };
-	match info.status {
-		MeterStatus::Active => {},
-		MeterStatus::Suspended => return Verdict::Refused(RejectReason::MeterSuspended),
-		MeterStatus::Tampered => return Verdict::Refused(RejectReason::MeterTampered),
-	}
-	let reading = &signed.reading;
-	if reading.seq <= info.last_seq {
-		return Verdict::OnChain;
-	}
-	if !signed.verify_with(genesis_hash, &info.key) {
-		return Verdict::Refused(RejectReason::BadSignature);
-	}
-	if let Some(reason) = Pallet::<T>::precheck(reading, info, latest_ms) {
-		return Verdict::Refused(reason);
-	}
-	// Taken: as the new last reading, and as a tamper event if the register ran backwards.
-	let regressed = info.has_baseline() && reading.cumulative_wh < info.last_cumulative_wh;
-	info.last_seq = reading.seq;
-	info.last_at_ms = reading.at_ms;
-	info.last_cumulative_wh = reading.cumulative_wh;
-	if regressed {
-		info.status = MeterStatus::Tampered;
-	}
-	Verdict::New
-}
-
 /// Submits `readings` as one authorized `ingest_readings` transaction; returns how many it
 /// carries.
-fn submit<T: Config>(readings: Vec<SignedReading>) -> Result<u32, ()> {
+///
+/// A batch with the same readings as the one this worker submitted last (still pooled, or
+/// expired unincluded, whose hash the pool then bans for a while) is rotated by one reading
+/// more each time: dispatch orders readings by meter and `seq` anyway, and the resubmission
+/// is another transaction, so a ban never stops relaying. (A batch of one reading cannot
+/// vary: it is tried again once the ban ends.)
+fn submit<T: Config>(mut readings: Vec<SignedReading>) -> Result<u32, ()> {
 	let count = readings.len() as u32;
+	let fingerprint = sp_io::hashing::blake2_256(&readings.encode());
+	let last = StorageValueRef::persistent(LAST_BATCH_KEY);
+	let repeats = match last.get::<([u8; 32], u32)>() {
+		Ok(Some((previous, repeats))) if previous == fingerprint => repeats.saturating_add(1),
+		_ => 0,
+	};
+	last.set(&(fingerprint, repeats));
+	if count > 1 {
+		readings.rotate_left((repeats % count) as usize);
+	}
 	let batch = BatchOf::<T>::try_from(readings).map_err(|_| {
 		frame_support::defensive!("a page is cut to MaxBatch readings");
 	})?;

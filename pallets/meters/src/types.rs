@@ -10,8 +10,8 @@ use wattcoin_primitives::{
 
 /// What the chain keeps of a registered meter.
 ///
-/// Its largest encoding, with 32-byte account ids, is 123 bytes: operator 32, owner 32,
-/// key 34 (scheme byte + a 33-byte ecdsa key at most), status 1, three `u64` 24
+/// Its largest encoding, with 32-byte account ids, is 132 bytes: operator 32, owner 32,
+/// key 34 (scheme byte + a 33-byte ecdsa key at most), status 1, four `u64` 32, one `bool` 1
 /// (a test checks it against `MaxEncodedLen`).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct MeterInfo<AccountId> {
@@ -23,18 +23,25 @@ pub struct MeterInfo<AccountId> {
 	pub key: DeviceKey,
 	/// Whether readings are accepted.
 	pub status: MeterStatus,
-	/// `seq` of the last reading taken into account; 0 until the first one (meters count
-	/// from 1), which only sets the baseline.
+	/// `seq` of the last reading taken (the last link of the meter's chain of readings); 0
+	/// until the first one (meters count from 1), which only sets the baseline.
 	pub last_seq: u64,
-	/// `at_ms` of the last reading taken into account (0 before the first one).
+	/// `at_ms` of the last reading billed (or of the baseline); 0 before the first one.
 	pub last_at_ms: Moment,
-	/// `cumulative_wh` of the last reading taken into account (0 before the first one).
+	/// The meter's mark: `cumulative_wh` of the last reading billed (or of the baseline), the
+	/// highest register billed; 0 before the first one. A tamper reading leaves it as it is.
 	pub last_cumulative_wh: WattHours,
+	/// Readings timestamped before this are refused: the chain's time when the meter was
+	/// registered or its key last rotated.
+	pub readings_from_ms: Moment,
+	/// Set when the operator resumes a tampered meter: its next reading, if below the mark,
+	/// becomes the new baseline (a register reset) instead of a second tamper event.
+	pub rebase_allowed: bool,
 }
 
 impl<AccountId> MeterInfo<AccountId> {
-	/// A meter just registered: active, no reading yet.
-	pub fn new(operator: AccountId, owner: AccountId, key: DeviceKey) -> Self {
+	/// A meter registered at `now`: active, no reading yet.
+	pub fn new(operator: AccountId, owner: AccountId, key: DeviceKey, now: Moment) -> Self {
 		Self {
 			operator,
 			owner,
@@ -43,7 +50,20 @@ impl<AccountId> MeterInfo<AccountId> {
 			last_seq: 0,
 			last_at_ms: 0,
 			last_cumulative_wh: 0,
+			readings_from_ms: now,
+			rebase_allowed: false,
 		}
+	}
+
+	/// A new device key from `now` on: the new device counts its own `seq` and register, so
+	/// the meter waits for a new baseline, and readings from before `now` are refused.
+	pub fn replace_device(&mut self, key: DeviceKey, now: Moment) {
+		self.key = key;
+		self.last_seq = 0;
+		self.last_at_ms = 0;
+		self.last_cumulative_wh = 0;
+		self.readings_from_ms = now;
+		self.rebase_allowed = false;
 	}
 
 	/// Whether a first reading has set the meter's baseline.
@@ -113,6 +133,53 @@ pub enum RejectReason {
 	FutureTimestamp,
 	/// The reading is timestamped before the meter's last accepted reading.
 	TimestampRegression,
+	/// The reading is not the next link of the meter's chain: its `seq` is more than one
+	/// above the last accepted and it declares no gap. It waits for the readings before it.
+	NotNextReading,
+	/// The reading is timestamped before the meter was registered or its key last rotated
+	/// (history of a decommissioned meter, or of another device).
+	BeforeRegistration,
+}
+
+impl RejectReason {
+	/// Whether the reading can never be accepted. The others (an unknown, suspended or
+	/// tampered meter, a reading ahead of the chain's clock or of its predecessor) may be
+	/// accepted later, and relayers keep them.
+	pub fn is_final(&self) -> bool {
+		match self {
+			Self::UnknownMeter
+			| Self::MeterSuspended
+			| Self::MeterTampered
+			| Self::FutureTimestamp
+			| Self::NotNextReading => false,
+			Self::BadSignature
+			| Self::ReservedFlags
+			| Self::TimestampRegression
+			| Self::BeforeRegistration => true,
+		}
+	}
+
+	/// Whether the reading's signature was verified before it was refused for this reason
+	/// (for the weight it used).
+	pub fn signature_checked(&self) -> bool {
+		match self {
+			Self::BadSignature
+			| Self::ReservedFlags
+			| Self::FutureTimestamp
+			| Self::TimestampRegression
+			| Self::BeforeRegistration => true,
+			Self::UnknownMeter
+			| Self::MeterSuspended
+			| Self::MeterTampered
+			| Self::NotNextReading => false,
+		}
+	}
+
+	/// The code of `InvalidTransaction::Custom` the pool answers for a batch carrying a
+	/// reading refused for this reason: the reason's index in this enum.
+	pub fn code(&self) -> u8 {
+		codec::Encode::encode(self).first().copied().unwrap_or(u8::MAX)
+	}
 }
 
 /// The outcome of ingesting a batch, for the summary event and the weight actually used.

@@ -17,7 +17,7 @@ const VECTOR_READING: Reading = Reading {
 };
 
 const VECTOR_PAYLOAD: [u8; PAYLOAD_LEN] = hex!(
-	"77617474636f696e2f72656164696e672f7631"
+	"77617474636f696e2f72656164696e672f7632"
 	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	"e803000000000000"
 	"2a00000000000000"
@@ -31,8 +31,8 @@ const ED25519_SEED: [u8; 32] =
 const ED25519_PUBLIC: [u8; 32] =
 	hex!("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
 const ED25519_SIGNATURE: [u8; 64] = hex!(
-	"36ec08e12d3bd3ac74a87fc140ef1c91d483372c7bb281567d2c8acb6fc6f67a"
-	"9d2933cfdab8acdc649197c9596e43ea47cafddd8826ad60431450ed904c6306"
+	"20fbf4db76de1a0f7cc380df5a8a6b3feb9dcaafefbe6f435f1b213732569c0f"
+	"7d74d504cebb365a2af733cbbd69f613ab7590f40ae7ddcf17093202b4e58f07"
 );
 
 const ECDSA_SECRET: [u8; 32] =
@@ -40,15 +40,15 @@ const ECDSA_SECRET: [u8; 32] =
 const ECDSA_PUBLIC: [u8; 33] =
 	hex!("024e3b81af9c2234cad09d679ce6035ed1392347ce64ce405f5dcd36228a25de6e");
 const ECDSA_SIGNATURE: [u8; 65] = hex!(
-	"7da8b479e96289919ec1fcc1feddad386c9b937ce8f8d4a715cef37f0e535289"
-	"7e6a76389cd8e63eea36c62fa709af875a8ccf992662cc81490413d0756aa7ab01"
+	"9fa67f8a8addaaa0369d7ac16f7f83799acea41380d0d4f46905fcb24532affe"
+	"15b24e1c83c1b87681b82d4c7ff1717f47d83f64b71db3c8d464c22846a2d98e01"
 );
 
 const SR25519_PUBLIC: [u8; 32] =
 	hex!("44ff97322f5338f00fe57c1781335c72fb81d451702cb279cfe7f2eed17ff002");
 const SR25519_SIGNATURE: [u8; 64] = hex!(
-	"666269eebf25c7fad5059615c754d07a60c2fddab45d844c11bf4b7ecc3fc629"
-	"9f2c668b7b1ba2a6fc9eb279a1b0a9965b0112892ec173a224f8a2f0baeda285"
+	"14d458a7115ed22a85573ccd673b3de67d5c9c20adf256a95741f5a5ebe89155"
+	"58f4a245d954a529844aa50ab674dc4cd4dd023167b887f6e1c99ed06d8b568c"
 );
 
 fn hex0x(bytes: &[u8]) -> String {
@@ -90,7 +90,7 @@ fn payload_is_tag_genesis_then_reading_fields_little_endian() {
 
 	assert_eq!(payload.len(), PAYLOAD_LEN);
 	assert_eq!(PAYLOAD_LEN, 84);
-	assert_eq!(&payload[0..19], b"wattcoin/reading/v1");
+	assert_eq!(&payload[0..19], b"wattcoin/reading/v2");
 	assert_eq!(&payload[19..51], &[0xaa; 32]);
 	assert_eq!(&payload[51..59], &hex!("0807060504030201"));
 	assert_eq!(&payload[59..67], &hex!("1817161514131211"));
@@ -104,7 +104,7 @@ fn payload_is_tag_genesis_then_reading_fields_little_endian() {
 
 #[test]
 fn domain_tag_is_a_fixed_array_without_length_prefix() {
-	assert_eq!(DOMAIN_TAG.encode(), b"wattcoin/reading/v1".to_vec());
+	assert_eq!(DOMAIN_TAG.encode(), b"wattcoin/reading/v2".to_vec());
 	// A slice or vector would carry a compact length prefix: that is a different message.
 	assert_eq!(DOMAIN_TAG.to_vec().encode()[0], 19 << 2);
 	assert_ne!(
@@ -285,9 +285,10 @@ fn any_change_to_the_message_breaks_the_signature() {
 		assert!(!tampered.verify(VECTOR_GENESIS, &signer));
 	}
 	// Another domain tag, or the tag with a length prefix.
-	let v2 = (*b"wattcoin/reading/v2", VECTOR_GENESIS, VECTOR_READING).encode();
+	let v1 = (DOMAIN_TAG_V1, VECTOR_GENESIS, VECTOR_READING).encode();
+	let v3 = (*b"wattcoin/reading/v3", VECTOR_GENESIS, VECTOR_READING).encode();
 	let prefixed = (DOMAIN_TAG.to_vec(), VECTOR_GENESIS, VECTOR_READING).encode();
-	for payload in [v2, prefixed] {
+	for payload in [v1, v3, prefixed] {
 		let forged = signed(pair.sign(&payload).into());
 		assert!(!forged.verify(VECTOR_GENESIS, &signer));
 	}
@@ -314,11 +315,14 @@ fn eth_keys_and_signatures_are_unsupported() {
 
 #[test]
 fn flags() {
-	assert_eq!(flags::KNOWN, 0x0f);
-	assert_eq!(flags::RESERVED, 0xf0);
+	assert_eq!(flags::KNOWN, 0x1f);
+	assert_eq!(flags::RESERVED, 0xe0);
+	assert_eq!(flags::GAP, 0x10);
+	assert!(Reading { flags: flags::GAP, ..VECTOR_READING }.declares_gap());
+	assert!(!VECTOR_READING.declares_gap());
 	for bit in 0..8u8 {
 		let reading = Reading { flags: 1 << bit, ..VECTOR_READING };
-		assert_eq!(reading.has_reserved_flags(), bit >= 4, "bit {bit}");
+		assert_eq!(reading.has_reserved_flags(), bit >= 5, "bit {bit}");
 	}
 	assert!(!Reading { flags: flags::KNOWN, ..VECTOR_READING }.has_reserved_flags());
 }
@@ -422,4 +426,81 @@ fn dev_meters_lists_ids_and_keys() {
 	let reading = Reading { meter: dev::dev_meter_id(7), ..VECTOR_READING };
 	let signed = SignedReading::sign_sr25519(reading, VECTOR_GENESIS, &dev::dev_meter_pair(7));
 	assert!(signed.verify_with(VECTOR_GENESIS, &dev::dev_meter_key(7).unwrap()));
+}
+
+#[test]
+fn a_v1_signature_does_not_verify_as_v2() {
+	let pair = ed25519_vector_pair();
+	let mut v1_payload = Vec::new();
+	(DOMAIN_TAG_V1, VECTOR_GENESIS, VECTOR_READING).encode_to(&mut v1_payload);
+	let v1 = SignedReading {
+		reading: VECTOR_READING,
+		signature: MultiSignature::Ed25519(pair.sign(&v1_payload)),
+	};
+	assert!(!v1.verify(VECTOR_GENESIS, &MultiSigner::from(pair.public())));
+	let v2 = SignedReading::sign_ed25519(VECTOR_READING, VECTOR_GENESIS, &pair);
+	assert!(v2.verify(VECTOR_GENESIS, &MultiSigner::from(pair.public())));
+}
+
+/// `n - s` for secp256k1's group order `n`, big endian.
+fn negate_s(s: &[u8]) -> [u8; 32] {
+	const ORDER: [u8; 32] =
+		hex!("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+	let mut out = [0u8; 32];
+	let mut borrow = 0i16;
+	for i in (0..32).rev() {
+		let mut d = ORDER[i] as i16 - s[i] as i16 - borrow;
+		borrow = if d < 0 {
+			d += 256;
+			1
+		} else {
+			0
+		};
+		out[i] = d as u8;
+	}
+	out
+}
+
+#[test]
+fn non_canonical_ecdsa_signatures_are_refused() {
+	let pair = ecdsa_vector_pair();
+	let signer = MultiSigner::from(pair.public());
+	let signed = SignedReading::sign_ecdsa(VECTOR_READING, VECTOR_GENESIS, &pair);
+	assert!(signed.verify(VECTOR_GENESIS, &signer));
+	let MultiSignature::Ecdsa(sig) = &signed.signature else { panic!("an ecdsa signature") };
+	let bytes: [u8; 65] = sig.0;
+	assert!(is_canonical_ecdsa(&bytes));
+
+	// The same signature with Ethereum's recovery id (27 or 28).
+	let mut eth_v = bytes;
+	eth_v[64] += 27;
+	let eth_v = SignedReading {
+		reading: VECTOR_READING,
+		signature: MultiSignature::Ecdsa(ecdsa::Signature::from_raw(eth_v)),
+	};
+	assert!(!eth_v.verify(VECTOR_GENESIS, &signer), "v = 27/28 must be refused");
+
+	// Its high-S twin: s' = n - s with the other recovery id.
+	let mut high_s = bytes;
+	high_s[32..64].copy_from_slice(&negate_s(&bytes[32..64]));
+	high_s[64] ^= 1;
+	assert!(!is_canonical_ecdsa(&high_s));
+	let twin = SignedReading {
+		reading: VECTOR_READING,
+		signature: MultiSignature::Ecdsa(ecdsa::Signature::from_raw(high_s)),
+	};
+	assert!(!twin.verify(VECTOR_GENESIS, &signer), "a high-S signature must be refused");
+}
+
+#[test]
+#[ignore = "prints the test vectors of docs/protocol.md; run with --ignored --nocapture"]
+fn print_test_vectors() {
+	let payload = signing_payload(VECTOR_GENESIS, &VECTOR_READING);
+	println!("payload: {}", hex0x(&payload));
+	let ed = SignedReading::sign_ed25519(VECTOR_READING, VECTOR_GENESIS, &ed25519_vector_pair());
+	println!("ed25519 signature: {}", hex0x(&ed.signature.encode()[1..]));
+	let ec = SignedReading::sign_ecdsa(VECTOR_READING, VECTOR_GENESIS, &ecdsa_vector_pair());
+	println!("ecdsa signature: {}", hex0x(&ec.signature.encode()[1..]));
+	let sr = SignedReading::sign_sr25519(VECTOR_READING, VECTOR_GENESIS, &dev::dev_meter_pair(0));
+	println!("sr25519 signature: {}", hex0x(&sr.signature.encode()[1..]));
 }

@@ -7,6 +7,7 @@ use super::*;
 use crate::{mock::*, BatchOf, Call, Event};
 use codec::{Decode, Encode};
 use frame_support::{
+	assert_ok,
 	dispatch::{GetDispatchInfo, PostDispatchInfo},
 	pallet_prelude::{InvalidTransaction, TransactionSource},
 	traits::{Authorize, Hooks},
@@ -412,6 +413,15 @@ impl Relay {
 		});
 	}
 
+	/// Puts `transactions` in a block, as [`Self::include_submitted`] does.
+	fn include_submitted_from(&mut self, transactions: Vec<Extrinsic>) {
+		self.execute(|| {
+			for xt in transactions {
+				apply(xt);
+			}
+		});
+	}
+
 	/// Loses the submitted transactions (they never make it into a block).
 	fn lose_submitted(&mut self) {
 		self.new_transactions();
@@ -710,7 +720,7 @@ fn the_largest_page_is_accepted() {
 		.collect();
 	let full = ReadingsPage {
 		readings: (0..).map(|i| u64::MAX - MAX_BATCH as u64 + i).zip(readings.clone()).collect(),
-		next: u64::MAX,
+		next: u64::MAX - 1,
 	};
 	assert_eq!(
 		full.encode().len(),
@@ -809,7 +819,7 @@ fn readings_the_chain_would_refuse_are_dropped_as_ingestion_would() {
 		PalletMeters::suspend(RuntimeOrigin::signed(ALICE), M2 + 1).unwrap();
 	});
 	let mut reserved = reading(M2, 1, 10);
-	reserved.flags = flags::RESERVED & 0x10;
+	reserved.flags = flags::RESERVED & 0x20;
 	let mut future = reading(M2, 2, 20);
 	future.at_ms = NOW + MAX_CLOCK_SKEW_MS + 1;
 	let mut before_last = reading(M1, 6, 110);
@@ -830,10 +840,14 @@ fn readings_the_chain_would_refuse_are_dropped_as_ingestion_would() {
 	];
 	relay.serve(0, &page(1, &readings));
 	let report = relay.run_report(1);
-	assert_eq!((report.on_chain, report.refused, report.new), (2, 5, 3));
+	// Refused for good: the reserved flag, the timestamp before the last reading's. Held:
+	// the unknown and the suspended meter, the reading ahead of the clock, and M1's seq 7,
+	// which waits for a seq 6 (the one refused). M2 has no baseline yet (its seq 1 and 2 are
+	// refused or held), so its seq 3 becomes it.
+	assert_eq!((report.on_chain, report.refused, report.held, report.new), (2, 2, 4, 2));
 	let submitted = relay.submitted();
-	assert_eq!(ids(&submitted[0]), vec![(M1, 7), (M2, 3), (M2, 4)]);
-	assert_eq!(submitted[0][1], readings[7]);
+	assert_eq!(ids(&submitted[0]), vec![(M2, 3), (M2, 4)]);
+	assert_eq!(submitted[0][0], readings[7]);
 
 	// Ingesting the whole page refuses exactly what the worker dropped, for the same reasons,
 	// and accepts exactly what it submitted.
@@ -854,6 +868,7 @@ fn readings_the_chain_would_refuse_are_dropped_as_ingestion_would() {
 			rejected,
 			vec![
 				(M1, 6, RejectReason::TimestampRegression),
+				(M1, 7, RejectReason::NotNextReading),
 				(M2, 1, RejectReason::ReservedFlags),
 				(M2, 2, RejectReason::FutureTimestamp),
 				(M2 + 1, 1, RejectReason::MeterSuspended),
@@ -862,11 +877,11 @@ fn readings_the_chain_would_refuse_are_dropped_as_ingestion_would() {
 		);
 		assert!(System::events().iter().any(|record| record.event
 			== RuntimeEvent::PalletMeters(Event::ReadingsIngested {
-				accepted: 3,
+				accepted: 2,
 				duplicates: 2,
-				rejected: 5,
+				rejected: 6,
 				tampered: 0,
-				energy_wh: 30 + 10,
+				energy_wh: 10,
 			})));
 	});
 }
@@ -875,9 +890,10 @@ fn readings_the_chain_would_refuse_are_dropped_as_ingestion_would() {
 fn a_page_of_refused_readings_advances_the_cursor() {
 	let (builder, _, d2) = meters();
 	let mut relay = Relay::new(builder);
+	// Refused for good: a forged signature, a reserved flag bit.
 	let readings = vec![
-		Device::sr25519(50).sign(reading(UNKNOWN, 1, 1)),
 		Device::sr25519(51).sign(reading(M2, 1, 1)),
+		Device::sr25519(1).sign(Reading { flags: 0x20, ..reading(M1, 1, 1) }),
 	];
 	relay.serve(0, &page(1, &readings));
 	let next = vec![d2.sign(reading(M2, 1, 1))];
@@ -890,7 +906,7 @@ fn a_page_of_refused_readings_advances_the_cursor() {
 }
 
 #[test]
-fn a_tamper_reading_is_relayed_and_the_meters_later_readings_dropped() {
+fn a_tamper_reading_is_relayed_and_the_meters_later_readings_held() {
 	let (builder, d1, _) = meters();
 	let mut relay = Relay::new(builder);
 	relay.execute(|| put_on_chain(vec![d1.sign(reading(M1, 1, 500))]));
@@ -901,7 +917,7 @@ fn a_tamper_reading_is_relayed_and_the_meters_later_readings_dropped() {
 	];
 	relay.serve(0, &page(1, &readings));
 	let report = relay.run_report(1);
-	assert_eq!((report.new, report.refused), (2, 1));
+	assert_eq!((report.new, report.held), (2, 1));
 	assert_eq!(relay.submitted(), vec![readings[..2].to_vec()]);
 	relay.include_submitted();
 	relay.execute(|| {
@@ -909,10 +925,11 @@ fn a_tamper_reading_is_relayed_and_the_meters_later_readings_dropped() {
 		assert_eq!(info.status, wattcoin_primitives::traits::MeterStatus::Tampered);
 		assert_eq!(info.last_seq, 3);
 	});
-	// The page now holds nothing the chain would take: confirmed.
+	// The reading after the tamper event waits for the operator's resume: it pins the cursor.
 	relay.serve(0, &page(1, &readings));
 	relay.serve(3, &empty_page(3));
-	assert_eq!(relay.run_report(2).cursor_after, 3);
+	let report = relay.run_report(2);
+	assert_eq!((report.on_chain, report.held, report.cursor_after), (2, 1, 0));
 }
 
 #[test]
@@ -1195,4 +1212,105 @@ fn fetch_errors_read_well_in_logs() {
 		FetchError::Body(HttpError::DeadlineReached).to_string(),
 		"reading the body failed: deadline reached"
 	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relaying that never stalls (issue 10, finding 6)
+
+#[test]
+fn held_readings_pin_the_cursor_and_are_relayed_once_takeable() {
+	let (builder, d1, d2) = meters();
+	let mut relay = Relay::new(builder);
+	relay.execute(|| {
+		assert_ok!(PalletMeters::suspend(RuntimeOrigin::signed(ALICE), M1));
+	});
+	let readings = vec![d1.sign(reading(M1, 1, 100)), d2.sign(reading(M2, 1, 500))];
+	relay.serve(0, &page(1, &readings));
+	let report = relay.run_report(2);
+	assert_eq!((report.held, report.new, report.refused), (1, 1, 0));
+	assert_eq!(relay.submitted(), vec![readings[1..].to_vec()]);
+	relay.include_submitted();
+
+	// M2's reading is on chain, M1's is still held: the cursor does not move past it.
+	relay.serve(0, &page(1, &readings));
+	relay.serve(2, &empty_page(2));
+	let report = relay.run_report(4);
+	assert_eq!((report.held, report.on_chain, report.new), (1, 1, 0));
+	assert_eq!(relay.cursor(), None, "a held reading pins the confirmed cursor");
+
+	// Once the meter is resumed, the held reading is relayed.
+	relay.execute(|| {
+		assert_ok!(PalletMeters::resume(RuntimeOrigin::signed(ALICE), M1));
+	});
+	relay.serve(0, &page(1, &readings));
+	relay.run_report(6);
+	assert_eq!(relay.submitted(), vec![readings[..1].to_vec()]);
+	relay.include_submitted();
+	relay.execute(|| assert_eq!(last_seq(M1), 1));
+}
+
+#[test]
+fn readings_behind_a_long_held_stretch_are_relayed_all_the_same() {
+	let (builder, d1, d2) = meters();
+	let mut relay = Relay::new(builder);
+	let on_chain: Vec<SignedReading> = (1..=4).map(|seq| d2.sign(reading(M2, seq, seq))).collect();
+	relay.execute(|| {
+		assert_ok!(PalletMeters::suspend(RuntimeOrigin::signed(ALICE), M1));
+		put_on_chain(on_chain.clone());
+	});
+	let held = d1.sign(reading(M1, 1, 100));
+	let fresh = d2.sign(reading(M2, 5, 5));
+	// Pages of one reading: the held one, four already on chain, then a new one.
+	relay.serve(0, &page(1, &[held]));
+	for (i, signed) in on_chain.iter().take(3).enumerate() {
+		relay.serve(i as u64 + 1, &page(i as u64 + 2, &[signed.clone()]));
+	}
+	let report = relay.run_report(2);
+	assert_eq!((report.pages, report.held, report.new), (MAX_PAGES_PER_RUN, 1, 0));
+	assert_eq!(relay.cursor(), None);
+
+	// The next run starts where the scan stopped, past the held reading.
+	relay.serve(4, &page(5, &[on_chain[3].clone()]));
+	relay.serve(5, &page(6, &[fresh.clone()]));
+	relay.run_report(3);
+	assert_eq!(relay.submitted(), vec![vec![fresh]]);
+	assert_eq!(relay.cursor(), None, "the held reading still pins the confirmed cursor");
+}
+
+#[test]
+fn a_next_cursor_ahead_of_the_readings_is_refused() {
+	let (builder, d1, _) = meters();
+	let mut relay = Relay::new(builder);
+	let readings = vec![d1.sign(reading(M1, 1, 100))];
+	relay.execute(|| put_on_chain(readings.clone()));
+	let mut lying = page(1, &readings);
+	lying.next = u64::MAX;
+	relay.serve(0, &lying);
+	let report = relay.run_report(1);
+	assert!(
+		matches!(report.error, Some(FetchError::Inconsistent(_))),
+		"unexpected {:?}",
+		report.error
+	);
+	assert_eq!(relay.cursor(), None, "the relayer must not skip to u64::MAX");
+}
+
+#[test]
+fn a_resubmitted_batch_is_another_transaction() {
+	let (builder, d1, d2) = meters();
+	let mut relay = Relay::new(builder);
+	let readings = vec![d1.sign(reading(M1, 1, 100)), d2.sign(reading(M2, 1, 500))];
+	relay.serve(0, &page(1, &readings));
+	relay.run_report(1);
+	let first = relay.new_transactions();
+	// The batch expires unincluded (the pool bans its hash); the worker submits it again.
+	relay.lose_submitted();
+	relay.serve(0, &page(1, &readings));
+	relay.run_report(2);
+	let second = relay.new_transactions();
+	assert_eq!((first.len(), second.len()), (1, 1));
+	assert_ne!(first[0].encode(), second[0].encode(), "a banned hash would stop relaying");
+	relay.lose_submitted();
+	relay.include_submitted_from(second);
+	relay.execute(|| assert_eq!((last_seq(M1), last_seq(M2)), (1, 1)));
 }

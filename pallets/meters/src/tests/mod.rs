@@ -19,7 +19,7 @@ use sp_runtime::{
 	AccountId32, DispatchError, MultiSigner,
 };
 use wattcoin_primitives::{
-	reading::{flags, DeviceKey, Reading, SignedReading, DOMAIN_TAG},
+	reading::{flags, DeviceKey, Reading, SignedReading, DOMAIN_TAG, DOMAIN_TAG_V1},
 	traits::{Consumption, MeterRegistry, MeterStatus, MeterSummary},
 	MeterId,
 };
@@ -198,7 +198,7 @@ fn register_meter_works() {
 			metadata(b"flat 3, 12 Grid St")
 		));
 		let key = DeviceKey::try_from(device.public()).unwrap();
-		assert_eq!(info(M1), MeterInfo::new(ALICE, OWNER, key));
+		assert_eq!(info(M1), MeterInfo::new(ALICE, OWNER, key, NOW));
 		assert_eq!(MeterMetadata::<Test>::get(M1), Some(metadata(b"flat 3, 12 Grid St")));
 		assert_eq!(MeterCount::<Test>::get(), 1);
 		assert_eq!(Operators::<Test>::get(ALICE), Some(OperatorInfo { meters: 1 }));
@@ -345,7 +345,7 @@ fn genesis_config_round_trips_through_json() {
 #[test]
 fn meter_info_fits_in_160_bytes() {
 	let max = MeterInfo::<AccountId32>::max_encoded_len();
-	assert_eq!(max, 32 + 32 + 34 + 1 + 8 * 3);
+	assert_eq!(max, 32 + 32 + 34 + 1 + 8 * 4 + 1);
 	assert!(max <= 160);
 	let ecdsa_key = DeviceKey::try_from(Device::ecdsa(1).public()).unwrap();
 	let info = MeterInfo {
@@ -356,6 +356,8 @@ fn meter_info_fits_in_160_bytes() {
 		last_seq: u64::MAX,
 		last_at_ms: u64::MAX,
 		last_cumulative_wh: u64::MAX,
+		readings_from_ms: u64::MAX,
+		rebase_allowed: true,
 	};
 	assert_eq!(info.encode().len(), max);
 }
@@ -374,12 +376,17 @@ fn rotate_key_works_and_refuses_old_key_readings() {
 		assert_eq!(info(M1).key, key);
 		assert_eq!(last_event(), Event::KeyRotated { meter: M1, key });
 
-		// The old key's reading is refused; seq and the register carry on with the new key.
-		ingest(vec![old.sign(reading(M1, 2, NOW - 300_000, 1_500))]);
+		// The old key's reading is refused; the new device starts its own chain of readings,
+		// timestamped from the rotation on.
+		assert!(!info(M1).has_baseline());
+		ingest(vec![old.sign(reading(M1, 2, NOW, 1_500))]);
 		assert_eq!(rejections(), vec![(M1, 2, RejectReason::BadSignature)]);
-		ingest(vec![new.sign(reading(M1, 2, NOW - 300_000, 1_500))]);
-		assert_eq!(consumed(), vec![consumption(M1, NOW - 600_000, NOW - 300_000, 500)]);
-		assert_eq!(last_event(), summary(1, 0, 0, 0, 500));
+		System::reset_events();
+		ingest(vec![new.sign(reading(M1, 1, NOW - 1, 10))]);
+		assert_eq!(rejections(), vec![(M1, 1, RejectReason::BeforeRegistration)]);
+		ingest(vec![new.sign(reading(M1, 1, NOW, 10)), new.sign(reading(M1, 2, NOW, 25))]);
+		assert_eq!(consumed(), vec![consumption(M1, NOW, NOW, 15)]);
+		assert_eq!(last_event(), summary(2, 0, 0, 0, 15));
 	});
 }
 
@@ -624,11 +631,15 @@ fn on_consumption_receives_exact_deltas_in_seq_order() {
 }
 
 #[test]
-fn sequence_gaps_are_allowed() {
+fn sequence_gaps_are_refused_unless_declared() {
 	let (ext, device) = one_meter();
 	ext.build_and_execute(|| {
 		baseline(&device);
 		ingest(vec![device.sign(reading(M1, 10, NOW, 1_100))]);
+		assert_eq!(rejections(), vec![(M1, 10, RejectReason::NotNextReading)]);
+		assert_eq!(last_event(), summary(0, 0, 1, 0, 0));
+		assert!(consumed().is_empty());
+		ingest(vec![device.sign(Reading { flags: flags::GAP, ..reading(M1, 10, NOW, 1_100) })]);
 		assert_eq!(consumed(), vec![consumption(M1, NOW - 600_000, NOW, 100)]);
 	});
 }
@@ -731,13 +742,13 @@ fn register_regression_is_a_tamper_event() {
 		let info = info(M1);
 		assert_eq!(info.status, MeterStatus::Tampered);
 		assert_eq!(PalletMeters::meter(M1).unwrap().status, MeterStatus::Tampered);
-		// The regressed reading is the new baseline: replaying it is a duplicate.
-		assert_eq!((info.last_seq, info.last_cumulative_wh), (3, 900));
+		// The regressed reading is the last link (replaying it is a duplicate); the mark stays.
+		assert_eq!((info.last_seq, info.last_cumulative_wh), (3, 1_400));
 	});
 }
 
 #[test]
-fn resume_clears_tampered_and_billing_continues_from_the_new_baseline() {
+fn resume_clears_tampered_and_a_lower_register_becomes_the_new_baseline() {
 	let (ext, device) = one_meter();
 	ext.build_and_execute(|| {
 		baseline(&device);
@@ -749,14 +760,17 @@ fn resume_clears_tampered_and_billing_continues_from_the_new_baseline() {
 
 		assert_ok!(PalletMeters::resume(signed(ALICE), M1));
 		assert_eq!(last_event(), Event::MeterResumed { meter: M1, was_tampered: true });
-		// The tamper reading replayed is a duplicate, not a second tamper event.
+		// The tamper reading replayed is a duplicate, not a second tamper event; the next
+		// reading, below the mark of 1,000 Wh after the resume, is the new baseline.
 		ingest(vec![
 			device.sign(reading(M1, 2, NOW - 300_000, 500)),
 			device.sign(reading(M1, 3, NOW - 200_000, 600)),
+			device.sign(reading(M1, 4, NOW - 100_000, 650)),
 		]);
-		assert_eq!(last_event(), summary(1, 1, 0, 0, 100));
-		assert_eq!(consumed(), vec![consumption(M1, NOW - 300_000, NOW - 200_000, 100)]);
+		assert_eq!(last_event(), summary(2, 1, 0, 0, 50));
+		assert_eq!(consumed(), vec![consumption(M1, NOW - 200_000, NOW - 100_000, 50)]);
 		assert_eq!(info(M1).status, MeterStatus::Active);
+		assert!(!info(M1).rebase_allowed);
 	});
 }
 
@@ -765,16 +779,16 @@ fn future_timestamps_are_refused() {
 	let (ext, device) = one_meter();
 	ext.build_and_execute(|| {
 		baseline(&device);
-		ingest(vec![
-			device.sign(reading(M1, 2, NOW + MAX_CLOCK_SKEW_MS + 1, 1_100)),
-			device.sign(reading(M1, 3, NOW + MAX_CLOCK_SKEW_MS, 1_200)),
-		]);
+		let ahead = device.sign(reading(M1, 2, NOW + MAX_CLOCK_SKEW_MS + 1, 1_100));
+		ingest(vec![ahead.clone()]);
 		assert_eq!(rejections(), vec![(M1, 2, RejectReason::FutureTimestamp)]);
+		assert!(!RejectReason::FutureTimestamp.is_final(), "it is taken once the chain catches up");
 		// At the skew limit is fine.
+		ingest(vec![device.sign(reading(M1, 2, NOW + MAX_CLOCK_SKEW_MS, 1_200))]);
 		assert_eq!(consumed(), vec![consumption(M1, NOW - 600_000, NOW + MAX_CLOCK_SKEW_MS, 200)]);
 		// Once the chain's time has moved on, later timestamps are accepted.
 		Timestamp::set_timestamp(NOW + 2 * MAX_CLOCK_SKEW_MS);
-		ingest(vec![device.sign(reading(M1, 4, NOW + 2 * MAX_CLOCK_SKEW_MS, 1_300))]);
+		ingest(vec![device.sign(reading(M1, 3, NOW + 2 * MAX_CLOCK_SKEW_MS, 1_300))]);
 		assert_eq!(consumed().len(), 2);
 	});
 }
@@ -786,9 +800,15 @@ fn timestamps_running_backwards_are_refused() {
 		baseline(&device);
 		ingest(vec![device.sign(reading(M1, 2, NOW - 600_001, 1_100))]);
 		assert_eq!(rejections(), vec![(M1, 2, RejectReason::TimestampRegression)]);
+		assert!(RejectReason::TimestampRegression.is_final());
 		assert_eq!(info(M1).last_seq, 1);
-		// The energy is not lost: the next good reading carries it.
+		// The meter's next reading is not the next link: it waits...
+		System::reset_events();
 		ingest(vec![device.sign(reading(M1, 3, NOW, 1_150))]);
+		assert_eq!(rejections(), vec![(M1, 3, RejectReason::NotNextReading)]);
+		// ...until the meter, told the reading was refused for good, declares the gap. The
+		// energy is not lost: the reading after the gap carries it.
+		ingest(vec![device.sign(Reading { flags: flags::GAP, ..reading(M1, 3, NOW, 1_150) })]);
 		assert_eq!(consumed(), vec![consumption(M1, NOW - 600_000, NOW, 150)]);
 	});
 }
@@ -798,7 +818,7 @@ fn reserved_flags_are_refused_and_known_flags_accepted() {
 	let (ext, device) = one_meter();
 	ext.build_and_execute(|| {
 		baseline(&device);
-		let reserved = Reading { flags: 0x10, ..reading(M1, 2, NOW, 1_100) };
+		let reserved = Reading { flags: 0x20, ..reading(M1, 2, NOW, 1_100) };
 		let known = Reading { flags: flags::KNOWN, ..reading(M1, 3, NOW, 1_200) };
 		ingest(vec![device.sign(reserved), device.sign(known)]);
 		assert_eq!(rejections(), vec![(M1, 2, RejectReason::ReservedFlags)]);
@@ -825,15 +845,15 @@ fn wrong_domain_tag_is_refused() {
 	ext.build_and_execute(|| {
 		baseline(&device);
 		let r = reading(M1, 2, NOW, 1_100);
-		let v2 = (*b"wattcoin/reading/v2", GENESIS, r).encode();
+		let v1 = (DOMAIN_TAG_V1, GENESIS, r).encode();
 		let with_length_prefix = (DOMAIN_TAG.to_vec(), GENESIS, r).encode();
 		let no_tag = (GENESIS, r).encode();
-		for payload in [v2, with_length_prefix, no_tag] {
+		for payload in [v1, with_length_prefix, no_tag] {
 			ingest(vec![SignedReading { reading: r, signature: device.sign_bytes(&payload) }]);
 		}
 		assert_eq!(rejections(), vec![(M1, 2, RejectReason::BadSignature); 3]);
 		assert!(consumed().is_empty());
-		// The genuine v1 payload is accepted.
+		// The genuine v2 payload is accepted.
 		ingest(vec![device.sign(r)]);
 		assert_eq!(consumed().len(), 1);
 	});
@@ -922,9 +942,10 @@ fn one_bad_reading_does_not_block_the_good_ones() {
 				forged,
 				a.sign(reading(M1, 2, NOW, 10)),
 				a.sign(reading(M3, 1, NOW, 10)),
-				b.sign(reading(M2, 3, NOW, 30)),
+				b.sign(reading(M2, 2, NOW, 30)),
 			]);
-			// Taken by meter, then seq: M1's good reading, M2's forged then good one, M3 unknown.
+			// Taken by meter, then seq: M1's good reading, M2's forged then good one (the
+			// same seq: the first valid copy wins), M3 unknown.
 			assert_eq!(
 				rejections(),
 				vec![(M2, 2, RejectReason::BadSignature), (M3, 1, RejectReason::UnknownMeter)]
@@ -1097,11 +1118,10 @@ fn authorize_accepts_a_batch_with_a_new_valid_reading() {
 		.meter(M2, &b, ALICE)
 		.build_and_execute(|| {
 			ingest(vec![a.sign(reading(M1, 1, NOW - 1_000, 0))]);
+			// Any order: each meter's readings are judged in `seq` order.
 			let (validity, refund) = authorize(vec![
-				a.sign(reading(M1, 1, NOW - 1_000, 0)), // already ingested: no tag
 				b.sign(reading(M2, 2, NOW, 5)),
 				a.sign(reading(M1, 2, NOW, 5)),
-				a.sign(reading(M1, 2, NOW, 5)), // the same reading twice: one tag
 				b.sign(reading(M2, 1, NOW - 1_000, 0)),
 			])
 			.unwrap();
@@ -1116,38 +1136,50 @@ fn authorize_accepts_a_batch_with_a_new_valid_reading() {
 }
 
 #[test]
-fn authorize_refuses_a_batch_with_nothing_new() {
+fn authorize_refuses_a_batch_with_any_reading_the_chain_would_not_take() {
 	let (ext, device) = one_meter();
 	ext.operator(BOB).build_and_execute(|| {
 		let r1 = device.sign(reading(M1, 1, NOW - 1_000, 0));
 		ingest(vec![r1.clone()]);
-		// Everything already ingested.
-		assert_eq!(authorize(vec![r1.clone(), r1]), Err(InvalidTransaction::Stale.into()));
-		// Unknown meter only.
+		let r2 = device.sign(reading(M1, 2, NOW, 5));
+		let custom = |reason: RejectReason| Err(InvalidTransaction::Custom(reason.code()).into());
+		// Empty.
+		assert_eq!(authorize(vec![]), Err(InvalidTransaction::Call.into()));
+		// Already ingested, alone or beside a new reading, or the same reading twice.
+		assert_eq!(authorize(vec![r1.clone()]), Err(InvalidTransaction::Stale.into()));
+		assert_eq!(authorize(vec![r2.clone(), r1]), Err(InvalidTransaction::Stale.into()));
+		assert_eq!(authorize(vec![r2.clone(), r2.clone()]), Err(InvalidTransaction::Stale.into()));
+		// Unknown meter.
 		assert_eq!(
-			authorize(vec![device.sign(reading(M2, 1, NOW, 0))]),
-			Err(InvalidTransaction::Call.into())
+			authorize(vec![r2.clone(), device.sign(reading(M2, 1, NOW, 0))]),
+			custom(RejectReason::UnknownMeter)
 		);
-		// Only readings that would be refused: future, reserved flags, time regression.
+		// Not the next link.
 		assert_eq!(
-			authorize(vec![
-				device.sign(reading(M1, 2, NOW + MAX_CLOCK_SKEW_MS + 1, 0)),
-				device.sign(Reading { flags: 0x80, ..reading(M1, 3, NOW, 0) }),
-				device.sign(reading(M1, 4, NOW - 2_000, 0)),
-			]),
-			Err(InvalidTransaction::Call.into())
+			authorize(vec![device.sign(reading(M1, 3, NOW, 5))]),
+			custom(RejectReason::NotNextReading)
+		);
+		// Future, reserved flags, time regression.
+		assert_eq!(
+			authorize(vec![device.sign(reading(M1, 2, NOW + MAX_CLOCK_SKEW_MS + 1, 5))]),
+			custom(RejectReason::FutureTimestamp)
+		);
+		assert_eq!(
+			authorize(vec![device.sign(Reading { flags: 0x80, ..reading(M1, 2, NOW, 5) })]),
+			custom(RejectReason::ReservedFlags)
+		);
+		assert_eq!(
+			authorize(vec![device.sign(reading(M1, 2, NOW - 2_000, 5))]),
+			custom(RejectReason::TimestampRegression)
 		);
 		// A suspended meter.
 		assert_ok!(PalletMeters::suspend(signed(ALICE), M1));
-		assert_eq!(
-			authorize(vec![device.sign(reading(M1, 2, NOW, 5))]),
-			Err(InvalidTransaction::Call.into())
-		);
+		assert_eq!(authorize(vec![r2]), custom(RejectReason::MeterSuspended));
 	});
 }
 
 #[test]
-fn authorize_refuses_a_batch_whose_first_new_reading_is_forged() {
+fn authorize_refuses_a_batch_with_any_forged_reading() {
 	let (ext, device) = one_meter();
 	ext.build_and_execute(|| {
 		let forger = Device::sr25519(66);
@@ -1158,13 +1190,14 @@ fn authorize_refuses_a_batch_whose_first_new_reading_is_forged() {
 			]),
 			Err(InvalidTransaction::BadProof.into())
 		);
-		// The first *new* reading is the one checked: an old forged one before it is ignored.
-		ingest(vec![device.sign(reading(M1, 1, NOW - 1_000, 0))]);
-		assert!(authorize(vec![
-			forger.sign(reading(M1, 1, NOW - 1_000, 0)),
-			device.sign(reading(M1, 2, NOW, 5)),
-		])
-		.is_ok());
+		// Wherever it stands in the batch.
+		assert_eq!(
+			authorize(vec![
+				device.sign(reading(M1, 1, NOW, 0)),
+				forger.sign(reading(M1, 2, NOW, 5)),
+			]),
+			Err(InvalidTransaction::BadProof.into())
+		);
 	});
 }
 
@@ -1256,3 +1289,5 @@ fn genesis_hash_is_block_zero_hash() {
 		assert_eq!(PalletMeters::genesis_hash(), GENESIS);
 	});
 }
+
+mod trust;

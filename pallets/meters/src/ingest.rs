@@ -1,0 +1,329 @@
+//! The rules of reading ingestion, in one place for the transaction pool (`authorize`),
+//! dispatch (`ingest_readings`) and the off-chain worker (which drops what the chain would
+//! refuse before submitting).
+//!
+//! [`judge`] decides what the chain does with one reading given the meter's state, and updates
+//! that state as ingestion would. Every caller takes a meter's readings in `seq` order, so a
+//! batch and a page are judged exactly as dispatch will apply them.
+//!
+//! ## The rules, in the order they are checked
+//! 1. The meter must be registered (`UnknownMeter`).
+//! 2. `seq` not above the meter's last: a duplicate (the chain has it already), whatever the
+//!    meter's status.
+//! 3. The meter must be active (`MeterSuspended`, `MeterTampered`: the reading waits, it is
+//!    not lost).
+//! 4. Once the meter has a baseline, only the **next link** is accepted: `seq` one above the
+//!    last, or a reading whose meter declares a gap ([`flags::GAP`]). A relayer, gateway or
+//!    block author can therefore neither skip a reading (to merge a peak-hour interval into a
+//!    cheaper one, or hide a tamper dip) nor reorder them (`NotNextReading`: the reading waits
+//!    for its predecessor).
+//! 5. The signature must be the registered key's over the v2 payload for this chain
+//!    (`BadSignature`).
+//! 6. No reserved flag bit (`ReservedFlags`); not timestamped more than `MaxClockSkewMs`
+//!    ahead of the chain (`FutureTimestamp`), nor before the meter's last reading
+//!    (`TimestampRegression`), nor before the meter was registered or its key last rotated
+//!    (`BeforeRegistration`: a decommissioned meter's old readings, or a device's history,
+//!    can never become a new owner's baseline).
+//! 7. The meter's first reading (after registration or a key rotation) sets the baseline:
+//!    nothing is billed before it.
+//! 8. A register below the meter's mark (the highest register billed) is a tamper event: the
+//!    meter is flagged `Tampered`, the reading takes its place in the chain of links, and the
+//!    mark is kept. After the operator resumes the meter, billing continues from the mark, so
+//!    energy already billed is never billed again; if the register is really lower (a reset
+//!    the operator confirmed by resuming), the first reading after the resume that is below
+//!    the mark becomes the new baseline instead of a second tamper event.
+//! 9. Otherwise the energy since the mark is billed over the interval since the last billed
+//!    reading.
+//!
+//! [`flags::GAP`]: wattcoin_primitives::reading::flags::GAP
+
+use crate::{
+	pallet::{BatchOf, Config, Event, Meters, Pallet},
+	IngestOutcome, MeterInfo, RejectReason, LOG_TARGET, TAG_PREFIX,
+};
+use alloc::vec::Vec;
+use frame_support::{
+	pallet_prelude::{
+		InvalidTransaction, TransactionSource, TransactionValidityWithRefund, ValidTransaction,
+	},
+	traits::Get,
+	weights::Weight,
+};
+use sp_core::H256;
+use sp_runtime::traits::Saturating;
+use wattcoin_primitives::{
+	reading::{SignatureScheme, SignedReading},
+	traits::{Consumption, MeterStatus, OnConsumption},
+	Moment, WattHours,
+};
+
+/// What the chain does with one reading.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Verdict {
+	/// Accepted: as the meter's baseline (`None`) or with the energy to bill.
+	Accepted(Option<Consumption>),
+	/// Accepted as a tamper event: the meter is flagged, nothing is billed.
+	Tampered {
+		/// The meter's mark (highest register billed).
+		mark_wh: WattHours,
+	},
+	/// The chain has it already.
+	Duplicate,
+	/// Refused (see [`RejectReason::is_final`] for whether it may be accepted later).
+	Refused(RejectReason),
+}
+
+impl Verdict {
+	/// Whether the reading is taken (accepted or as a tamper event).
+	pub fn is_taken(&self) -> bool {
+		matches!(self, Self::Accepted(_) | Self::Tampered { .. })
+	}
+}
+
+/// What ingesting `signed` does to a meter whose state is `info` (as left by the readings of
+/// the same batch before it), on the chain with `genesis_hash` whose latest acceptable reading
+/// time is `latest_ms`. Updates `info` as ingestion would when the reading is taken.
+pub fn judge<AccountId>(
+	info: &mut MeterInfo<AccountId>,
+	signed: &SignedReading,
+	genesis_hash: H256,
+	latest_ms: Moment,
+) -> Verdict {
+	let reading = &signed.reading;
+	if reading.seq <= info.last_seq {
+		return Verdict::Duplicate;
+	}
+	match info.status {
+		MeterStatus::Active => {},
+		MeterStatus::Suspended => return Verdict::Refused(RejectReason::MeterSuspended),
+		MeterStatus::Tampered => return Verdict::Refused(RejectReason::MeterTampered),
+	}
+	let has_baseline = info.has_baseline();
+	if has_baseline && reading.seq != info.last_seq.saturating_add(1) && !reading.declares_gap() {
+		return Verdict::Refused(RejectReason::NotNextReading);
+	}
+	if !signed.verify_with(genesis_hash, &info.key) {
+		return Verdict::Refused(RejectReason::BadSignature);
+	}
+	if let Some(reason) = precheck(reading, info, latest_ms) {
+		return Verdict::Refused(reason);
+	}
+
+	let rebase = core::mem::take(&mut info.rebase_allowed);
+	if !has_baseline || (rebase && reading.cumulative_wh < info.last_cumulative_wh) {
+		// A baseline: the first reading, or a register reset the operator confirmed.
+		info.last_seq = reading.seq;
+		info.last_at_ms = reading.at_ms;
+		info.last_cumulative_wh = reading.cumulative_wh;
+		return Verdict::Accepted(None);
+	}
+	match reading.cumulative_wh.checked_sub(info.last_cumulative_wh) {
+		Some(energy_wh) => {
+			let consumption = Consumption {
+				meter: reading.meter,
+				from_ms: info.last_at_ms,
+				to_ms: reading.at_ms,
+				energy_wh,
+			};
+			info.last_seq = reading.seq;
+			info.last_at_ms = reading.at_ms;
+			info.last_cumulative_wh = reading.cumulative_wh;
+			Verdict::Accepted(Some(consumption))
+		},
+		None => {
+			// The link is taken (replaying it is a duplicate); the mark and the time of the
+			// last billed reading stay, so nothing is billed twice after a resume.
+			info.last_seq = reading.seq;
+			info.status = MeterStatus::Tampered;
+			Verdict::Tampered { mark_wh: info.last_cumulative_wh }
+		},
+	}
+}
+
+/// Whether `reading` would be refused for its flags or timestamp: `Some(reason)` if so.
+pub fn precheck<AccountId>(
+	reading: &wattcoin_primitives::reading::Reading,
+	info: &MeterInfo<AccountId>,
+	latest_ms: Moment,
+) -> Option<RejectReason> {
+	if reading.has_reserved_flags() {
+		Some(RejectReason::ReservedFlags)
+	} else if reading.at_ms > latest_ms {
+		Some(RejectReason::FutureTimestamp)
+	} else if reading.at_ms < info.readings_from_ms {
+		Some(RejectReason::BeforeRegistration)
+	} else if reading.at_ms < info.last_at_ms {
+		Some(RejectReason::TimestampRegression)
+	} else {
+		None
+	}
+}
+
+/// Readings of one meter together, in `seq` order; readings with the same meter and `seq`
+/// stay in batch order (a stable sort).
+fn by_meter_and_seq<'a, I: Iterator<Item = &'a SignedReading>>(
+	readings: I,
+) -> Vec<&'a SignedReading> {
+	let mut ordered: Vec<&SignedReading> = readings.collect();
+	ordered.sort_by_key(|signed| (signed.reading.meter, signed.reading.seq));
+	ordered
+}
+
+impl<T: Config> Pallet<T> {
+	/// The authorization of `ingest_readings`, run by the transaction pool and again when the
+	/// batch is applied: valid only if **every** reading of the batch would be taken (accepted
+	/// or a tamper event), every signature verified. A batch carrying any reading the chain
+	/// has already is `Stale`; one with a bad signature `BadProof`; any other refusal
+	/// `Custom(reason.code())`; an empty batch `Call`. So nobody gets block space for work
+	/// the chain would throw away, and the batch `provides` one `(meter, seq)` tag per
+	/// reading it validly carries, never a tag of a reading it cannot deliver.
+	///
+	/// The source does not matter: a fully valid batch is as welcome from a peer as from the
+	/// local off-chain worker, and it propagates so any validator can include it.
+	pub fn authorize_ingest(
+		_source: TransactionSource,
+		batch: &BatchOf<T>,
+	) -> TransactionValidityWithRefund {
+		if batch.is_empty() {
+			return Err(InvalidTransaction::Call.into());
+		}
+		let genesis_hash = Self::genesis_hash();
+		let latest_ms = Self::latest_acceptable_ms();
+		let ordered = by_meter_and_seq(batch.iter());
+		let mut validity = ValidTransaction::with_tag_prefix(TAG_PREFIX);
+		for group in ordered.chunk_by(|a, b| a.reading.meter == b.reading.meter) {
+			let Some(first) = group.first() else { continue };
+			let meter = first.reading.meter;
+			let mut info = Meters::<T>::get(meter)
+				.ok_or_else(|| InvalidTransaction::Custom(RejectReason::UnknownMeter.code()))?;
+			for signed in group {
+				match judge(&mut info, signed, genesis_hash, latest_ms) {
+					Verdict::Accepted(_) | Verdict::Tampered { .. } => {},
+					Verdict::Duplicate => return Err(InvalidTransaction::Stale.into()),
+					Verdict::Refused(RejectReason::BadSignature) => {
+						return Err(InvalidTransaction::BadProof.into())
+					},
+					Verdict::Refused(reason) => {
+						return Err(InvalidTransaction::Custom(reason.code()).into())
+					},
+				}
+				validity = validity.and_provides((meter, signed.reading.seq));
+			}
+		}
+		let validity = validity
+			.priority(T::IngestPriority::get())
+			.longevity(T::IngestLongevity::get())
+			.propagate(true)
+			.build()?;
+		Ok((validity, Weight::zero()))
+	}
+
+	/// Ingests a batch; returns what happened and the weight `OnConsumption` used.
+	///
+	/// The authorization has already checked every reading in this very state; the rules are
+	/// applied again all the same (a refused reading is skipped with a `ReadingRejected`
+	/// event), so that the batch never fails and a meter is written at most once.
+	pub(crate) fn do_ingest(batch: &[SignedReading]) -> (IngestOutcome, Weight) {
+		let genesis_hash = Self::genesis_hash();
+		let latest_ms = Self::latest_acceptable_ms();
+		let mut outcome = IngestOutcome::default();
+		let mut consumption_weight = Weight::zero();
+
+		let ordered = by_meter_and_seq(batch.iter());
+		for group in ordered.chunk_by(|a, b| a.reading.meter == b.reading.meter) {
+			let Some(first) = group.first() else { continue };
+			let meter = first.reading.meter;
+			let Some(mut info) = Meters::<T>::get(meter) else {
+				for signed in group {
+					outcome.skipped.saturating_inc();
+					Self::reject(&mut outcome, signed, RejectReason::UnknownMeter);
+				}
+				continue;
+			};
+			let mut changed = false;
+			for signed in group {
+				let reading = &signed.reading;
+				let verdict = judge(&mut info, signed, genesis_hash, latest_ms);
+				Self::count_verification(&mut outcome, &info, verdict);
+				match verdict {
+					Verdict::Duplicate => outcome.duplicates.saturating_inc(),
+					Verdict::Refused(reason) => Self::reject(&mut outcome, signed, reason),
+					Verdict::Accepted(consumption) => {
+						changed = true;
+						outcome.accepted.saturating_inc();
+						if let Some(consumption) = consumption {
+							outcome.energy_wh.saturating_accrue(consumption.energy_wh);
+							consumption_weight
+								.saturating_accrue(T::OnConsumption::on_consumption(&consumption));
+						}
+					},
+					Verdict::Tampered { mark_wh } => {
+						changed = true;
+						outcome.tampered.saturating_inc();
+						log::warn!(
+							target: LOG_TARGET,
+							"meter {meter}: register ran backwards from {mark_wh} Wh to {} Wh \
+							 at seq {}",
+							reading.cumulative_wh,
+							reading.seq,
+						);
+						Self::deposit_event(Event::TamperSuspected {
+							meter,
+							seq: reading.seq,
+							last_cumulative_wh: mark_wh,
+							cumulative_wh: reading.cumulative_wh,
+						});
+					},
+				}
+			}
+			if changed {
+				Meters::<T>::insert(meter, info);
+			}
+		}
+
+		Self::deposit_event(Event::ReadingsIngested {
+			accepted: outcome.accepted,
+			duplicates: outcome.duplicates,
+			rejected: outcome.rejected,
+			tampered: outcome.tampered,
+			energy_wh: outcome.energy_wh,
+		});
+		(outcome, consumption_weight)
+	}
+
+	/// Counts, for the weight, whether judging a reading verified its signature (by the
+	/// meter's scheme) or skipped it before that.
+	fn count_verification(
+		outcome: &mut IngestOutcome,
+		info: &MeterInfo<T::AccountId>,
+		verdict: Verdict,
+	) {
+		let verified = match verdict {
+			Verdict::Accepted(_) | Verdict::Tampered { .. } => true,
+			Verdict::Refused(reason) => reason.signature_checked(),
+			Verdict::Duplicate => false,
+		};
+		if verified {
+			let index = match info.key.scheme() {
+				SignatureScheme::Ed25519 => 0,
+				SignatureScheme::Sr25519 => 1,
+				SignatureScheme::Ecdsa => 2,
+			};
+			if let Some(count) = outcome.verified.get_mut(index) {
+				count.saturating_inc();
+			}
+		} else {
+			outcome.skipped.saturating_inc();
+		}
+	}
+
+	/// Counts a refused reading and deposits its `ReadingRejected` event.
+	fn reject(outcome: &mut IngestOutcome, signed: &SignedReading, reason: RejectReason) {
+		outcome.rejected.saturating_inc();
+		Self::deposit_event(Event::ReadingRejected {
+			meter: signed.reading.meter,
+			seq: signed.reading.seq,
+			reason,
+		});
+	}
+}
