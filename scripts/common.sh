@@ -50,44 +50,49 @@ toolchain_list() {
 # Installs exactly what rust-toolchain.toml names (toolchain, targets, components), whether or not
 # the toolchain is already there, then checks it. Seconds when everything is present.
 ensure_rust() {
-	local channel missing_targets=() missing_components=() t c installed
-	channel="$(sed -n 's/^channel[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml")"
-	[ -n "$channel" ] || die "rust-toolchain.toml names no channel"
+	local channel kind missing
+	channel="$(toolchain_channel)"
 	if ! rustup run "$channel" rustc --version >/dev/null 2>&1; then
 		log "installing the Rust toolchain $channel (rust-toolchain.toml)"
 		rustup toolchain install "$channel" --profile minimal || die "rustup could not install $channel"
 	fi
-	installed="$(rustup target list --installed --toolchain "$channel")"
-	for t in $(toolchain_list targets); do
-		grep -qx "$t" <<<"$installed" || missing_targets+=("$t")
+	for kind in target component; do
+		missing="$(toolchain_missing "$channel" "$kind")"
+		[ -z "$missing" ] && continue
+		log "adding Rust ${kind}s to $channel: $missing"
+		# shellcheck disable=SC2086 # one word per target or component
+		rustup "$kind" add --toolchain "$channel" $missing || die "rustup could not add the ${kind}s $missing"
 	done
-	if [ ${#missing_targets[@]} -gt 0 ]; then
-		log "adding Rust targets to $channel: ${missing_targets[*]}"
-		rustup target add --toolchain "$channel" "${missing_targets[@]}" ||
-			die "rustup could not add the targets ${missing_targets[*]}"
-	fi
-	installed="$(rustup component list --installed --toolchain "$channel")"
-	for c in $(toolchain_list components); do
-		grep -q "^$c\(-\|$\)" <<<"$installed" || missing_components+=("$c")
-	done
-	if [ ${#missing_components[@]} -gt 0 ]; then
-		log "adding Rust components to $channel: ${missing_components[*]}"
-		rustup component add --toolchain "$channel" "${missing_components[@]}" ||
-			die "rustup could not add the components ${missing_components[*]}"
-	fi
 	check_rust "$channel"
+}
+
+# The toolchain rust-toolchain.toml pins.
+toolchain_channel() {
+	local channel
+	channel="$(sed -n 's/^channel[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml")"
+	[ -n "$channel" ] || die "rust-toolchain.toml names no channel"
+	echo "$channel"
+}
+
+# The targets (`toolchain_missing CHANNEL target`) or components (`... component`) that
+# rust-toolchain.toml names and rustup does not list as installed, on one line.
+toolchain_missing() {
+	local channel="$1" kind="$2" installed item missing=()
+	installed="$(rustup "$kind" list --installed --toolchain "$channel")" || return 0
+	for item in $(toolchain_list "${kind}s"); do
+		# Components are listed with the host's triple (`clippy-x86_64-...`), rust-src without.
+		grep -q "^$item\(-\|$\)" <<<"$installed" || missing+=("$item")
+	done
+	echo "${missing[*]}"
 }
 
 # Fails loudly when a target or component of rust-toolchain.toml is not installed.
 check_rust() {
-	local channel="$1" t c targets components bad=()
-	targets="$(rustup target list --installed --toolchain "$channel")"
-	components="$(rustup component list --installed --toolchain "$channel")"
-	for t in $(toolchain_list targets); do grep -qx "$t" <<<"$targets" || bad+=("target $t"); done
-	for c in $(toolchain_list components); do
-		grep -q "^$c\(-\|$\)" <<<"$components" || bad+=("component $c")
-	done
-	[ ${#bad[@]} -eq 0 ] || die "Rust $channel lacks what rust-toolchain.toml names: ${bad[*]}"
+	local channel="$1" targets components
+	targets="$(toolchain_missing "$channel" target)"
+	components="$(toolchain_missing "$channel" component)"
+	[ -z "$targets$components" ] ||
+		die "Rust $channel lacks what rust-toolchain.toml names: targets [$targets] components [$components]"
 	log "Rust $channel with $(toolchain_list targets | tr '\n' ' ')and $(toolchain_list components | tr '\n' ' ')is ready"
 }
 
@@ -109,7 +114,7 @@ ensure_node() {
 # cargo resolves features per selection, so any other selection would compile the shared
 # dependencies a second time with other features.
 build_all() {
-	log "building the workspace (release; a cold build takes about 30 minutes on 2 cores)"
+	log "building the workspace (release; a cold build took 54 minutes on 2 cores, see docs/build.md)"
 	(cd "$REPO_ROOT" && cargo build --release --locked --workspace --all-targets)
 }
 

@@ -108,7 +108,7 @@ printf 'rustfmt-x86_64-unknown-linux-gnu\nclippy-x86_64-unknown-linux-gnu\nrust-
 export FAKE_RUSTUP_BROKEN=1
 setup_fails() { ! run_setup "$1"; }
 check "a target left out: set-up fails" setup_fails "$dir"
-check "a target left out: the error names it" grep -q "lacks .*target wasm32" "$dir/log"
+check "a target left out: the error names it" grep -q "lacks .*targets \[wasm32" "$dir/log"
 unset FAKE_RUSTUP_BROKEN
 rm -rf "$dir"
 

@@ -25,12 +25,14 @@
 //!    readings, the whole body one page, and the page consistent: cursors strictly increasing
 //!    after the requested one, `next` not before the last reading's. A page longer than
 //!    asked is cut to `MaxBatch` readings (its `next` becomes the last kept reading's cursor).
-//! 4. It sorts the page against the chain's state exactly as ingestion will (per meter, in
-//!    `seq` order): readings the chain already has (`seq` not above the meter's last), and
-//!    readings the chain would refuse (unknown, suspended or tampered meter, a signature that
-//!    is not the registered key's, reserved flag bits, a timestamp before the last reading's
-//!    or too far ahead of the chain's time) are dropped. Bad signatures must be dropped here:
-//!    the pool refuses a whole batch whose first new reading has a bad signature.
+//! 4. It judges every reading of the page against the chain's state with the rules of
+//!    ingestion ([`crate::ingest::judge`], per meter in `seq` order): readings the chain
+//!    already has are skipped; readings it will never take (a forged signature, a reserved
+//!    flag, a timestamp before the meter's last reading or its registration) are dropped;
+//!    readings it may take later (an unknown, suspended or tampered meter, a timestamp ahead
+//!    of the chain's clock, a reading whose predecessor has not arrived) are **held**, for up
+//!    to [`MAX_HOLD_MS`] by their timestamp. Everything dropped or held must be left out: the
+//!    pool refuses a whole batch with any reading the chain would not take.
 //! 5. If readings remain, it submits them, in the gateway's order, as one authorized feeless
 //!    transaction `ingest_readings { batch }` (a general transaction built by
 //!    [`CreateAuthorizedTransaction::create_authorized_transaction`]).
@@ -41,22 +43,32 @@
 //! `u64`; absent means 0, the start of the gateway's stream. It is the **confirmed** cursor:
 //! every reading at or before it is on chain or would be refused by the chain. Each run
 //! fetches after it:
-//! - a page whose readings are all on chain or refused advances the confirmed cursor to the
+//! - a page whose readings are all on chain or dropped advances the confirmed cursor to the
 //!   page's `next`, and the run fetches the next page (at most [`MAX_PAGES_PER_RUN`] pages a
 //!   run), so a relayer that is behind (its peers relayed the readings) catches up quickly;
+//! - a page with held readings pins the confirmed cursor before them (they are judged again
+//!   by later runs), and the run goes on to the next page. How far runs have looked past
+//!   held readings is the **scan cursor** ([`SCAN_KEY_PREFIX`]): runs of odd blocks start
+//!   there, so readings that arrive behind a long stretch of held ones are relayed all the
+//!   same, and runs of even blocks start at the confirmed cursor, retrying the held ones;
 //! - a page with new readings is submitted and the cursor does **not** move: the next run
 //!   fetches the same page again. Once the transaction is in a block, the page is all on chain
 //!   and the cursor moves past it; if the transaction never lands (dropped by the pool, a
 //!   fork, the node restarted), the next run submits what is still new. Readings are never
-//!   skipped because a transaction was lost.
-//! - an empty page, or any failure, leaves the cursor as it is.
+//!   skipped because a transaction was lost. A batch submitted again is rotated (see
+//!   `submit`), so it is never the transaction whose hash the pool may have banned.
+//! - an empty page, a page whose `next` is not its last reading's cursor (a gateway may not
+//!   make the worker skip readings it never served), or any failure, leaves the cursor as it
+//!   is.
 //!
-//! Every run sorts the page against the chain's current state, so a reading that became
-//! unacceptable meanwhile (its meter suspended, say) no longer holds the cursor back. The state
+//! Every run judges the page against the chain's current state, so a reading that can never
+//! be taken any more (its meter's key rotated, say) no longer holds the cursor back. The state
 //! an off-chain worker sees is that of the best block, not the finalized one: a page confirmed
-//! on a fork that is later abandoned is not fetched again by this relayer. Billing stays
-//! exact (the next reading of each meter carries its cumulative register), and relayers that
-//! did not confirm it yet still carry it.
+//! on a fork that is later abandoned is not fetched again by this relayer. Nothing is billed
+//! wrongly (the chain takes each meter's readings only in order), but the meter's later
+//! readings wait, held, until a relayer that did not confirm the page yet brings the missing
+//! ones, or this relayer's cursor is set back over RPC (below). Following finalized state
+//! instead is the fix, and part of the relaying pipeline of issue 11.
 //!
 //! A different gateway URL has its own cursor, starting at 0. To relay a gateway's stream
 //! again from a given point, set its cursor key to the SCALE `u64` (8 bytes, little endian)

@@ -1263,7 +1263,7 @@ fn readings_behind_a_long_held_stretch_are_relayed_all_the_same() {
 	// Pages of one reading: the held one, four already on chain, then a new one.
 	relay.serve(0, &page(1, &[held]));
 	for (i, signed) in on_chain.iter().take(3).enumerate() {
-		relay.serve(i as u64 + 1, &page(i as u64 + 2, &[signed.clone()]));
+		relay.serve(i as u64 + 1, &page(i as u64 + 2, std::slice::from_ref(signed)));
 	}
 	let report = relay.run_report(2);
 	assert_eq!((report.pages, report.held, report.new), (MAX_PAGES_PER_RUN, 1, 0));
@@ -1271,7 +1271,7 @@ fn readings_behind_a_long_held_stretch_are_relayed_all_the_same() {
 
 	// The next run starts where the scan stopped, past the held reading.
 	relay.serve(4, &page(5, &[on_chain[3].clone()]));
-	relay.serve(5, &page(6, &[fresh.clone()]));
+	relay.serve(5, &page(6, std::slice::from_ref(&fresh)));
 	relay.run_report(3);
 	assert_eq!(relay.submitted(), vec![vec![fresh]]);
 	assert_eq!(relay.cursor(), None, "the held reading still pins the confirmed cursor");

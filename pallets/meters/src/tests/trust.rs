@@ -238,3 +238,24 @@ fn a_replacement_device_is_accepted_with_its_own_counters() {
 		assert_eq!(info(M1).last_seq, 2);
 	});
 }
+
+#[test]
+fn reject_reason_codes_are_those_docs_protocol_md_lists() {
+	let doc = include_str!("../../../../docs/protocol.md");
+	let reasons = [
+		RejectReason::UnknownMeter,
+		RejectReason::MeterSuspended,
+		RejectReason::MeterTampered,
+		RejectReason::BadSignature,
+		RejectReason::ReservedFlags,
+		RejectReason::FutureTimestamp,
+		RejectReason::TimestampRegression,
+		RejectReason::NotNextReading,
+		RejectReason::BeforeRegistration,
+	];
+	for (code, reason) in reasons.iter().enumerate() {
+		assert_eq!(reason.code() as usize, code);
+		let listed = format!("{code} `{reason:?}`");
+		assert!(doc.replace('\n', " ").contains(&listed), "docs/protocol.md lists {listed}");
+	}
+}
