@@ -79,6 +79,9 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod ingest;
+mod ingest_weight;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -106,7 +109,7 @@ pub mod pallet {
 	use sp_core::H256;
 	use sp_runtime::MultiSigner;
 	use wattcoin_primitives::{
-		reading::{DeviceKey, SignatureScheme, SignedReading},
+		reading::{DeviceKey, SignedReading},
 		traits::{MeterLifecycle, MeterRegistry, MeterStatus, OnConsumption},
 		MeterId, Moment, WattHours,
 	};
@@ -590,69 +593,6 @@ pub mod pallet {
 			}
 		}
 
-		/// The weight `ingest_readings` is charged before dispatch for a batch of `n`
-		/// readings: every reading verified (by the most expensive scheme), accepted and
-		/// billed at `OnConsumption::max_weight`.
-		pub fn ingest_weight_upper_bound(n: u32) -> Weight {
-			let per_reading = Self::ingest_slope(SignatureScheme::Ed25519, n)
-				.max(Self::ingest_slope(SignatureScheme::Sr25519, n))
-				.max(Self::ingest_slope(SignatureScheme::Ecdsa, n))
-				.max(Self::skipped_slope(n));
-			Self::ingest_base_weight()
-				.saturating_add(per_reading)
-				.saturating_add(T::OnConsumption::max_weight().saturating_mul(n.into()))
-		}
-
-		/// The weight of authorizing a batch of `n` readings: every reading's meter read and
-		/// its signature verified.
-		///
-		/// `authorize_ingest_readings` was benchmarked when the authorization verified one
-		/// signature per batch; until it is benchmarked again with every signature verified,
-		/// each reading is also charged the slope of accepting a reading with the most
-		/// expensive scheme (which contains one verification and more), an upper bound.
-		pub fn authorize_weight(n: u32) -> Weight {
-			let verification = Self::ingest_slope(SignatureScheme::Ed25519, n)
-				.max(Self::ingest_slope(SignatureScheme::Sr25519, n))
-				.max(Self::ingest_slope(SignatureScheme::Ecdsa, n));
-			T::WeightInfo::authorize_ingest_readings(n).saturating_add(verification)
-		}
-
-		/// The weight `ingest_readings` actually used, given what it did.
-		pub fn ingest_weight_used(outcome: &IngestOutcome, consumption: Weight) -> Weight {
-			let [ed25519, sr25519, ecdsa] = outcome.verified;
-			Self::ingest_base_weight()
-				.saturating_add(Self::ingest_slope(SignatureScheme::Ed25519, ed25519))
-				.saturating_add(Self::ingest_slope(SignatureScheme::Sr25519, sr25519))
-				.saturating_add(Self::ingest_slope(SignatureScheme::Ecdsa, ecdsa))
-				.saturating_add(Self::skipped_slope(outcome.skipped))
-				.saturating_add(consumption)
-		}
-
-		/// The fixed part of the weight of a batch, whatever its readings.
-		fn ingest_base_weight() -> Weight {
-			T::WeightInfo::ingest_readings_ed25519(0)
-				.max(T::WeightInfo::ingest_readings_sr25519(0))
-				.max(T::WeightInfo::ingest_readings_ecdsa(0))
-				.max(T::WeightInfo::ingest_readings_skipped(0))
-		}
-
-		/// The weight of `n` readings verified with `scheme` and accepted, beyond the fixed
-		/// part.
-		fn ingest_slope(scheme: SignatureScheme, n: u32) -> Weight {
-			let weight: fn(u32) -> Weight = match scheme {
-				SignatureScheme::Ed25519 => T::WeightInfo::ingest_readings_ed25519,
-				SignatureScheme::Sr25519 => T::WeightInfo::ingest_readings_sr25519,
-				SignatureScheme::Ecdsa => T::WeightInfo::ingest_readings_ecdsa,
-			};
-			weight(n).saturating_sub(weight(0))
-		}
-
-		/// The weight of `n` readings skipped without verification, beyond the fixed part.
-		fn skipped_slope(n: u32) -> Weight {
-			T::WeightInfo::ingest_readings_skipped(n)
-				.saturating_sub(T::WeightInfo::ingest_readings_skipped(0))
-		}
-
 		/// Registers a meter (the checks and effects of `register_meter`, also used by the
 		/// genesis build).
 		pub(crate) fn do_register(
@@ -701,45 +641,6 @@ pub mod pallet {
 		/// The latest timestamp a reading may carry now.
 		pub(crate) fn latest_acceptable_ms() -> Moment {
 			T::Time::now().saturating_add(T::MaxClockSkewMs::get())
-		}
-
-		/// Checks the pallet's invariants:
-		/// - `MeterCount` is the number of meters, and each operator's `meters` the number of
-		///   meters it manages;
-		/// - every meter's operator is licensed;
-		/// - metadata exists only for registered meters and is never empty;
-		/// - a meter without baseline has no last reading.
-		#[cfg(any(feature = "try-runtime", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
-
-			let mut per_operator: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-			let mut meters: u32 = 0;
-			for (_, info) in Meters::<T>::iter() {
-				meters = meters.checked_add(1).ok_or("more meters than a u32 counts")?;
-				ensure!(
-					Operators::<T>::contains_key(&info.operator),
-					"a meter's operator is not licensed"
-				);
-				let count = per_operator.entry(info.operator.clone()).or_default();
-				*count = count.saturating_add(1);
-				ensure!(
-					info.has_baseline() || (info.last_at_ms == 0 && info.last_cumulative_wh == 0),
-					"a meter without baseline has a last reading"
-				);
-			}
-			ensure!(meters == MeterCount::<T>::get(), "MeterCount is not the number of meters");
-			for (operator, info) in Operators::<T>::iter() {
-				ensure!(
-					per_operator.get(&operator).copied().unwrap_or(0) == info.meters,
-					"an operator's meter count is not the number of its meters"
-				);
-			}
-			for (meter, metadata) in MeterMetadata::<T>::iter() {
-				ensure!(Meters::<T>::contains_key(meter), "metadata of an unregistered meter");
-				ensure!(!metadata.is_empty(), "empty metadata is stored");
-			}
-			Ok(())
 		}
 	}
 

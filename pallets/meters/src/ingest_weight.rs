@@ -1,0 +1,72 @@
+//! The weight of `ingest_readings` and of its authorization, from the benchmarked
+//! [`WeightInfo`](crate::WeightInfo): charged up front for the worst case, refunded to what a
+//! batch did (`docs/benchmarks.md` breaks it down).
+
+use crate::{pallet::Config, IngestOutcome, Pallet, WeightInfo};
+use frame_support::weights::Weight;
+use wattcoin_primitives::{reading::SignatureScheme, traits::OnConsumption};
+
+impl<T: Config> Pallet<T> {
+	/// The weight `ingest_readings` is charged before dispatch for a batch of `n`
+	/// readings: every reading verified (by the most expensive scheme), accepted and
+	/// billed at `OnConsumption::max_weight`.
+	pub fn ingest_weight_upper_bound(n: u32) -> Weight {
+		let per_reading = Self::ingest_slope(SignatureScheme::Ed25519, n)
+			.max(Self::ingest_slope(SignatureScheme::Sr25519, n))
+			.max(Self::ingest_slope(SignatureScheme::Ecdsa, n))
+			.max(Self::skipped_slope(n));
+		Self::ingest_base_weight()
+			.saturating_add(per_reading)
+			.saturating_add(T::OnConsumption::max_weight().saturating_mul(n.into()))
+	}
+
+	/// The weight of authorizing a batch of `n` readings: every reading's meter read and
+	/// its signature verified.
+	///
+	/// `authorize_ingest_readings` was benchmarked when the authorization verified one
+	/// signature per batch; until it is benchmarked again with every signature verified,
+	/// each reading is also charged the slope of accepting a reading with the most
+	/// expensive scheme (which contains one verification and more), an upper bound.
+	pub fn authorize_weight(n: u32) -> Weight {
+		let verification = Self::ingest_slope(SignatureScheme::Ed25519, n)
+			.max(Self::ingest_slope(SignatureScheme::Sr25519, n))
+			.max(Self::ingest_slope(SignatureScheme::Ecdsa, n));
+		T::WeightInfo::authorize_ingest_readings(n).saturating_add(verification)
+	}
+
+	/// The weight `ingest_readings` actually used, given what it did.
+	pub fn ingest_weight_used(outcome: &IngestOutcome, consumption: Weight) -> Weight {
+		let [ed25519, sr25519, ecdsa] = outcome.verified;
+		Self::ingest_base_weight()
+			.saturating_add(Self::ingest_slope(SignatureScheme::Ed25519, ed25519))
+			.saturating_add(Self::ingest_slope(SignatureScheme::Sr25519, sr25519))
+			.saturating_add(Self::ingest_slope(SignatureScheme::Ecdsa, ecdsa))
+			.saturating_add(Self::skipped_slope(outcome.skipped))
+			.saturating_add(consumption)
+	}
+
+	/// The fixed part of the weight of a batch, whatever its readings.
+	fn ingest_base_weight() -> Weight {
+		T::WeightInfo::ingest_readings_ed25519(0)
+			.max(T::WeightInfo::ingest_readings_sr25519(0))
+			.max(T::WeightInfo::ingest_readings_ecdsa(0))
+			.max(T::WeightInfo::ingest_readings_skipped(0))
+	}
+
+	/// The weight of `n` readings verified with `scheme` and accepted, beyond the fixed
+	/// part.
+	fn ingest_slope(scheme: SignatureScheme, n: u32) -> Weight {
+		let weight: fn(u32) -> Weight = match scheme {
+			SignatureScheme::Ed25519 => T::WeightInfo::ingest_readings_ed25519,
+			SignatureScheme::Sr25519 => T::WeightInfo::ingest_readings_sr25519,
+			SignatureScheme::Ecdsa => T::WeightInfo::ingest_readings_ecdsa,
+		};
+		weight(n).saturating_sub(weight(0))
+	}
+
+	/// The weight of `n` readings skipped without verification, beyond the fixed part.
+	fn skipped_slope(n: u32) -> Weight {
+		T::WeightInfo::ingest_readings_skipped(n)
+			.saturating_sub(T::WeightInfo::ingest_readings_skipped(0))
+	}
+}
