@@ -39,10 +39,11 @@ export function freePort() {
  * @polkadot/api to it. Returns { api, provider, rpcUrl, stop, logFile, exited, ... }.
  * The node's output goes to a log file whose path is printed when something fails.
  */
-export async function startDevNode({ extraArgs = [], timeoutMs = 60_000 } = {}) {
+export async function startDevNode({ extraArgs = [], timeoutMs = 60_000, basePath: keptPath } = {}) {
   const bin = nodeBinary();
   const [rpcPort, p2pPort] = [await freePort(), await freePort()];
-  const basePath = mkdtempSync(join(tmpdir(), 'wattcoin-e2e-'));
+  // A `basePath` given by the caller is the caller's to remove (to restart on the same state).
+  const basePath = keptPath ?? mkdtempSync(join(tmpdir(), 'wattcoin-e2e-'));
   const logFile = join(basePath, 'node.log');
   const log = createWriteStream(logFile);
   const args = ['--dev', '--base-path', basePath, '--rpc-port', String(rpcPort),
@@ -70,7 +71,7 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 60_000 } = {}) 
       clearTimeout(timer);
     }
     log.end();
-    if (!process.env.KEEP_NODE_LOGS) rmSync(basePath, { recursive: true, force: true });
+    if (!process.env.KEEP_NODE_LOGS && !keptPath) rmSync(basePath, { recursive: true, force: true });
   };
 
   try {
