@@ -115,7 +115,9 @@ ensure_node() {
 # dependencies a second time with other features.
 build_all() {
 	log "building the workspace (release; a cold build took 54 minutes on 2 cores, see docs/build.md)"
-	(cd "$REPO_ROOT" && cargo build --release --locked --workspace --all-targets)
+	# --timings: \$CARGO_TARGET_DIR/cargo-timings/ keeps an HTML report of what each crate cost
+	# and what waited on what, the first thing to read when a build gets slower.
+	(cd "$REPO_ROOT" && cargo build --release --locked --workspace --all-targets --timings)
 }
 
 # Installs the e2e test client from the committed lockfile when it is not installed yet.
