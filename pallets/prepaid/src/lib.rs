@@ -39,8 +39,18 @@ pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod billing;
+mod credit;
+mod genesis;
+mod impl_meter_hooks;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
 #[cfg(test)]
 mod mock;
+mod settlement;
+mod status;
+mod supply;
+mod tariffs;
 #[cfg(test)]
 mod tests;
 
@@ -61,30 +71,22 @@ pub trait BenchmarkHelper<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use crate::{
-		pricing::{InvalidTariff, Rates},
-		types::*,
-	};
+	use crate::{pricing::InvalidTariff, types::*};
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
 			fungible::{Inspect, Mutate},
-			tokens::{DepositConsequence, Preservation, Provenance},
-			BuildGenesisConfig, Defensive, DefensiveSaturating, UnixTime,
+			BuildGenesisConfig, UnixTime,
 		},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		traits::{AccountIdConversion, SaturatedConversion, Saturating, StaticLookup, Zero},
-		ArithmeticError, Percent,
+		traits::{AccountIdConversion, SaturatedConversion, StaticLookup},
+		Percent,
 	};
-	use wattcoin_primitives::{
-		prepaid_api::{PrepaidStatus, TariffInForce},
-		traits::{Consumption, MeterLifecycle, MeterRegistry, OnConsumption},
-		MeterId, Moment,
-	};
+	use wattcoin_primitives::{traits::MeterRegistry, MeterId, Moment};
 
 	/// The balance type of [`Config::Currency`].
 	pub type BalanceOf<T> =
@@ -106,8 +108,6 @@ pub mod pallet {
 	/// A meter's billing state as stored.
 	pub type MeterAccountOf<T> = MeterAccount<BalanceOf<T>>;
 	type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
-	/// A meter's tariff and, if due, the tariff it switches to with the switch time.
-	type DueTariffs<T> = (TariffOf<T>, Option<(TariffOf<T>, Moment)>);
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
@@ -205,57 +205,7 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			let pot = Pallet::<T>::pot();
-			let ed = T::Currency::minimum_balance();
-			let balance = T::Currency::balance(&pot);
-			if balance < ed {
-				T::Currency::mint_into(&pot, ed - balance).expect("the pot's endowment mints");
-			}
-			for (operator, params) in &self.tariffs {
-				assert!(T::Meters::is_operator(operator), "genesis tariff of a non-operator");
-				pricing::validate(params).expect("genesis tariff terms are valid");
-				let id = NextTariffId::<T>::get();
-				let version = TariffVersion { effective_from: 0, params: params.clone() };
-				let versions = BoundedVec::try_from(alloc::vec![version])
-					.expect("MaxTariffVersions >= 2 by integrity_test");
-				Tariffs::<T>::insert(
-					id,
-					Tariff { operator: operator.clone(), versions, meters: 0 },
-				);
-				OperatorTariffs::<T>::mutate(operator, |n| n.saturating_inc());
-				assert!(
-					OperatorTariffs::<T>::get(operator) <= T::MaxTariffsPerOperator::get(),
-					"too many genesis tariffs for one operator"
-				);
-				NextTariffId::<T>::put(id + 1);
-			}
-			let mut seen = alloc::collections::btree_set::BTreeSet::new();
-			for (meter, tariff, credit) in &self.meters {
-				let summary = T::Meters::meter(*meter).expect("genesis meter is registered");
-				assert!(seen.insert(*meter), "genesis meter listed twice");
-				// pallet-meters' genesis registered it (`on_registered`: an empty account).
-				assert!(
-					MeterAccounts::<T>::get(meter).is_none_or(|a| a == Default::default()),
-					"genesis meter already has a billing account"
-				);
-				if let Some(id) = tariff {
-					Tariffs::<T>::mutate(id, |t| {
-						let t = t.as_mut().expect("genesis meter's tariff exists");
-						assert!(t.operator == summary.operator, "tariff of another operator");
-						t.meters.saturating_inc();
-					});
-				}
-				if !credit.is_zero() {
-					T::Currency::mint_into(&pot, *credit).expect("genesis credit mints");
-				}
-				Held::<T>::mutate(|h| h.saturating_accrue(*credit));
-				let mut account =
-					MeterAccountOf::<T> { tariff: *tariff, credit: *credit, ..Default::default() };
-				if let Some(params) = Pallet::<T>::params_at(&account, 0) {
-					account.relay = Pallet::<T>::target_relay(&account, &params, 0);
-				}
-				MeterAccounts::<T>::insert(meter, account);
-			}
+			Pallet::<T>::build_genesis(self)
 		}
 	}
 
@@ -419,25 +369,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::create_tariff())]
 		pub fn create_tariff(origin: OriginFor<T>, params: TariffParamsOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(T::Meters::is_operator(&who), Error::<T>::NotOperator);
-			pricing::validate(&params).map_err(Error::<T>::from)?;
-			let owned = OperatorTariffs::<T>::get(&who);
-			ensure!(owned < T::MaxTariffsPerOperator::get(), Error::<T>::TooManyTariffs);
-			let id = NextTariffId::<T>::get();
-			let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-			let now = Self::now();
-			let versions =
-				BoundedVec::try_from(alloc::vec![TariffVersion { effective_from: now, params }])
-					.map_err(|_| Error::<T>::TooManyTariffVersions)?;
-			Tariffs::<T>::insert(id, Tariff { operator: who.clone(), versions, meters: 0 });
-			OperatorTariffs::<T>::insert(&who, owned.saturating_add(1));
-			NextTariffId::<T>::put(next);
-			Self::deposit_event(Event::TariffCreated {
-				tariff: id,
-				operator: who,
-				effective_from: now,
-			});
-			Ok(())
+			Self::do_create_tariff(who, params)
 		}
 
 		/// Schedule new terms for a tariff from `effective_from` on.
@@ -457,28 +389,7 @@ pub mod pallet {
 			params: TariffParamsOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(T::Meters::is_operator(&who), Error::<T>::NotOperator);
-			let mut t = Self::owned_tariff(tariff, &who)?;
-			pricing::validate(&params).map_err(Error::<T>::from)?;
-			let now = Self::now();
-			let earliest = now.saturating_add(T::NoticePeriod::get());
-			ensure!(effective_from >= earliest, Error::<T>::NoticeTooShort);
-			ensure!(
-				!t.versions.iter().any(|v| v.effective_from == effective_from),
-				Error::<T>::DuplicateChange
-			);
-			Self::prune_history(&mut t, now);
-			let at = t
-				.versions
-				.iter()
-				.position(|v| v.effective_from > effective_from)
-				.unwrap_or(t.versions.len());
-			t.versions
-				.try_insert(at, TariffVersion { effective_from, params })
-				.map_err(|_| Error::<T>::TooManyTariffVersions)?;
-			Tariffs::<T>::insert(tariff, t);
-			Self::deposit_event(Event::TariffChangeScheduled { tariff, effective_from });
-			Ok(())
+			Self::do_schedule_tariff_change(who, tariff, effective_from, params)
 		}
 
 		/// Withdraw a scheduled tariff version before it takes effect.
@@ -494,19 +405,7 @@ pub mod pallet {
 			effective_from: Moment,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = Self::owned_tariff(tariff, &who)?;
-			ensure!(effective_from > Self::now(), Error::<T>::ChangeInForce);
-			let index = t
-				.versions
-				.iter()
-				.position(|v| v.effective_from == effective_from)
-				.ok_or(Error::<T>::UnknownChange)?;
-			// The first version is in force (it prices all earlier times): never removed.
-			ensure!(index > 0, Error::<T>::ChangeInForce);
-			t.versions.remove(index);
-			Tariffs::<T>::insert(tariff, t);
-			Self::deposit_event(Event::TariffChangeCancelled { tariff, effective_from });
-			Ok(())
+			Self::do_cancel_tariff_change(who, tariff, effective_from)
 		}
 
 		/// Remove a tariff no meter is assigned or switching to.
@@ -517,15 +416,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::retire_tariff())]
 		pub fn retire_tariff(origin: OriginFor<T>, tariff: TariffId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let t = Self::owned_tariff(tariff, &who)?;
-			ensure!(t.meters == 0, Error::<T>::TariffInUse);
-			Tariffs::<T>::remove(tariff);
-			OperatorTariffs::<T>::mutate_exists(&who, |n| {
-				let left = n.unwrap_or(0).saturating_sub(1);
-				*n = (left > 0).then_some(left);
-			});
-			Self::deposit_event(Event::TariffRetired { tariff });
-			Ok(())
+			Self::do_retire_tariff(who, tariff)
 		}
 
 		/// Bill a meter at one of the operator's tariffs.
@@ -545,49 +436,7 @@ pub mod pallet {
 			tariff: TariffId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(T::Meters::is_operator(&who), Error::<T>::NotOperator);
-			let summary = T::Meters::meter(meter).ok_or(Error::<T>::UnknownMeter)?;
-			ensure!(summary.operator == who, Error::<T>::NotMeterOperator);
-			let mut t = Self::owned_tariff(tariff, &who)?;
-			let mut account = MeterAccounts::<T>::get(meter).unwrap_or_default();
-			let now = Self::now();
-			match (account.tariff, account.next_tariff) {
-				(None, _) => {
-					t.meters.saturating_inc();
-					Tariffs::<T>::insert(tariff, &t);
-					account.tariff = Some(tariff);
-					account.next_tariff = None;
-					account.standing_paid_until = now;
-					account.tier_counter = TierCounter::default();
-					if let Some(v) = t.version_at(now) {
-						Self::set_relay(meter, &mut account, &v.params, now);
-					}
-					Self::deposit_event(Event::TariffAssigned {
-						meter,
-						tariff,
-						effective_from: now,
-					});
-				},
-				(Some(current), pending) if current == tariff => {
-					let (pending, _) = pending.ok_or(Error::<T>::AlreadyAssigned)?;
-					Self::release_tariff(pending);
-					account.next_tariff = None;
-					Self::deposit_event(Event::TariffSwitchCancelled { meter, tariff });
-				},
-				(Some(_), pending) => {
-					ensure!(pending.map(|p| p.0) != Some(tariff), Error::<T>::AlreadyAssigned);
-					if let Some((previous, _)) = pending {
-						Self::release_tariff(previous);
-					}
-					t.meters.saturating_inc();
-					Tariffs::<T>::insert(tariff, &t);
-					let effective_from = now.saturating_add(T::NoticePeriod::get());
-					account.next_tariff = Some((tariff, effective_from));
-					Self::deposit_event(Event::TariffAssigned { meter, tariff, effective_from });
-				},
-			}
-			MeterAccounts::<T>::insert(meter, account);
-			Ok(())
+			Self::do_assign_tariff(who, meter, tariff)
 		}
 
 		/// Pay `amount` into a meter's prepaid credit.
@@ -606,45 +455,7 @@ pub mod pallet {
 			amount: BalanceOf<T>,
 		) -> DispatchResult {
 			let payer = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let summary = T::Meters::meter(meter).ok_or(Error::<T>::UnknownMeter)?;
-			let mut account = MeterAccounts::<T>::get(meter).unwrap_or_default();
-			let now = Self::now();
-
-			let cap = T::MaxRecoveryShare::get().mul_floor(amount);
-			let to_emergency = account.emergency_used.min(cap);
-			let to_debt = account.debt.min(cap.saturating_sub(to_emergency));
-			let to_credit = amount.saturating_sub(to_emergency).saturating_sub(to_debt);
-			let recovered = to_emergency.saturating_add(to_debt);
-			account.credit =
-				account.credit.checked_add(&to_credit).ok_or(ArithmeticError::Overflow)?;
-			let held = Held::<T>::get().checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
-			account.emergency_used.saturating_reduce(to_emergency);
-			account.debt.saturating_reduce(to_debt);
-			if account.emergency_used.is_zero() {
-				account.emergency_granted = Zero::zero();
-			}
-
-			Self::endow_pot(&payer)?;
-			T::Currency::transfer(&payer, &Self::pot(), amount, Preservation::Preserve)?;
-			if !recovered.is_zero() {
-				let operator = Self::tariff_operator(&account, now).unwrap_or(summary.operator);
-				Revenue::<T>::mutate(&operator, |r| r.saturating_accrue(recovered));
-			}
-			Held::<T>::put(held);
-			if let Some(params) = Self::params_at(&account, now) {
-				Self::set_relay(meter, &mut account, &params, now);
-			}
-			MeterAccounts::<T>::insert(meter, account);
-			Self::deposit_event(Event::ToppedUp {
-				meter,
-				payer,
-				amount,
-				to_credit,
-				to_emergency,
-				to_debt,
-			});
-			Ok(())
+			Self::do_top_up(payer, meter, amount)
 		}
 
 		/// Take the tariff's emergency credit: supply continues on it once credit runs out,
@@ -658,25 +469,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::take_emergency_credit())]
 		pub fn take_emergency_credit(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let summary = T::Meters::meter(meter).ok_or(Error::<T>::UnknownMeter)?;
-			ensure!(summary.owner == who, Error::<T>::NotMeterOwner);
-			let mut account = MeterAccounts::<T>::get(meter).unwrap_or_default();
-			let now = Self::now();
-			let params = Self::params_at(&account, now).ok_or(Error::<T>::NoTariff)?;
-			ensure!(account.emergency_granted.is_zero(), Error::<T>::EmergencyCreditAlreadyTaken);
-			ensure!(!params.emergency_credit.is_zero(), Error::<T>::NoEmergencyCredit);
-			ensure!(
-				account.credit.is_zero() || account.credit < params.low_credit_threshold,
-				Error::<T>::CreditNotLow
-			);
-			account.emergency_granted = params.emergency_credit;
-			Self::set_relay(meter, &mut account, &params, now);
-			MeterAccounts::<T>::insert(meter, account);
-			Self::deposit_event(Event::EmergencyCreditTaken {
-				meter,
-				amount: params.emergency_credit,
-			});
-			Ok(())
+			Self::do_take_emergency_credit(who, meter)
 		}
 
 		/// Pay out revenue held in the pot.
@@ -694,472 +487,14 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let dest = T::Lookup::lookup(dest)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let left = Revenue::<T>::get(&who)
-				.checked_sub(&amount)
-				.ok_or(Error::<T>::InsufficientRevenue)?;
-			T::Currency::transfer(&Self::pot(), &dest, amount, Preservation::Preserve)?;
-			if left.is_zero() {
-				Revenue::<T>::remove(&who);
-			} else {
-				Revenue::<T>::insert(&who, left);
-			}
-			Held::<T>::mutate(|h| h.saturating_reduce(amount));
-			Self::deposit_event(Event::RevenueWithdrawn { operator: who, dest, amount });
-			Ok(())
+			Self::do_withdraw_revenue(who, dest, amount)
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The pot account: all meters' credit, operators' revenue not yet withdrawn and the
-		/// pot's existential deposit.
-		pub fn pot() -> T::AccountId {
-			T::PalletId::get().into_account_truncating()
-		}
-
 		/// Now, in ms since the Unix epoch.
-		fn now() -> Moment {
+		pub(crate) fn now() -> Moment {
 			T::UnixTime::now().as_millis().saturated_into()
-		}
-
-		fn owned_tariff(
-			tariff: TariffId,
-			who: &T::AccountId,
-		) -> Result<TariffOf<T>, DispatchError> {
-			let t = Tariffs::<T>::get(tariff).ok_or(Error::<T>::UnknownTariff)?;
-			ensure!(t.operator == *who, Error::<T>::NotTariffOwner);
-			Ok(t)
-		}
-
-		/// One meter fewer on `tariff`.
-		fn release_tariff(tariff: TariffId) {
-			Tariffs::<T>::mutate(tariff, |t| match t {
-				Some(t) => t.meters.defensive_saturating_dec(),
-				None => {
-					frame_support::defensive!("a meter's tariff exists");
-				},
-			});
-		}
-
-		/// Drops versions superseded at least `NoticePeriod` before `now`.
-		fn prune_history(t: &mut TariffOf<T>, now: Moment) {
-			let retention = T::NoticePeriod::get();
-			while t
-				.versions
-				.get(1)
-				.is_some_and(|next| next.effective_from.saturating_add(retention) <= now)
-			{
-				t.versions.remove(0);
-			}
-		}
-
-		/// Transfers the pot's existential deposit from `payer` if the pot holds less.
-		fn endow_pot(payer: &T::AccountId) -> DispatchResult {
-			let pot = Self::pot();
-			let ed = T::Currency::minimum_balance();
-			let balance = T::Currency::balance(&pot);
-			if balance < ed {
-				let amount = ed.saturating_sub(balance);
-				T::Currency::transfer(payer, &pot, amount, Preservation::Preserve)?;
-				Self::deposit_event(Event::PotEndowed { payer: payer.clone(), amount });
-			}
-			Ok(())
-		}
-
-		/// The tariff a meter is billed at, at time `at` (a scheduled switch included).
-		fn tariff_id_at(account: &MeterAccountOf<T>, at: Moment) -> Option<TariffId> {
-			match account.next_tariff {
-				Some((next, from)) if from <= at => Some(next),
-				_ => account.tariff,
-			}
-		}
-
-		/// The terms a meter is billed at, at time `at`.
-		fn params_at(account: &MeterAccountOf<T>, at: Moment) -> Option<TariffParamsOf<T>> {
-			let id = Self::tariff_id_at(account, at)?;
-			let tariff = Tariffs::<T>::get(id).defensive()?;
-			tariff.version_at(at).map(|v| v.params.clone())
-		}
-
-		/// The operator paid for a meter's consumption at time `at`.
-		fn tariff_operator(account: &MeterAccountOf<T>, at: Moment) -> Option<T::AccountId> {
-			Tariffs::<T>::get(Self::tariff_id_at(account, at)?).map(|t| t.operator)
-		}
-
-		/// The relay state `account` must be in under `params` at time `at`.
-		fn target_relay(
-			account: &MeterAccountOf<T>,
-			params: &TariffParamsOf<T>,
-			at: Moment,
-		) -> RelayState {
-			pricing::relay_state(
-				account.relay,
-				account.credit.saturated_into(),
-				params.low_credit_threshold.saturated_into(),
-				account.emergency_granted.saturating_sub(account.emergency_used).saturated_into(),
-				pricing::is_friendly(params.friendly_hours, params.utc_offset_minutes, at),
-			)
-		}
-
-		/// Moves the relay to the state it must be in, with an event if it changes.
-		fn set_relay(
-			meter: MeterId,
-			account: &mut MeterAccountOf<T>,
-			params: &TariffParamsOf<T>,
-			at: Moment,
-		) {
-			let to = Self::target_relay(account, params, at);
-			if to != account.relay {
-				Self::deposit_event(Event::RelayChanged { meter, from: account.relay, to });
-				account.relay = to;
-			}
-		}
-
-		/// Charges `amount` to a meter: credit first, then the emergency credit taken, the
-		/// rest as debt. Returns the part paid from credit.
-		fn charge(account: &mut MeterAccountOf<T>, amount: BalanceOf<T>) -> BalanceOf<T> {
-			let from_credit = amount.min(account.credit);
-			account.credit.saturating_reduce(from_credit);
-			let mut rest = amount.saturating_sub(from_credit);
-			let room = account.emergency_granted.saturating_sub(account.emergency_used);
-			let from_emergency = rest.min(room);
-			account.emergency_used.saturating_accrue(from_emergency);
-			rest.saturating_reduce(from_emergency);
-			account.debt.saturating_accrue(rest);
-			from_credit
-		}
-
-		/// Moves `amount` of a meter's credit to `operator`'s revenue (both in the pot).
-		fn pay_operator(operator: &T::AccountId, amount: BalanceOf<T>) {
-			if amount.is_zero() {
-				return;
-			}
-			Revenue::<T>::mutate(operator, |r| r.saturating_accrue(amount));
-		}
-
-		/// The tariffs a meter is billed at up to `until`: its tariff, and the one it
-		/// switches to if the switch is due by then.
-		fn tariffs_until(account: &MeterAccountOf<T>, until: Moment) -> Option<DueTariffs<T>> {
-			let current = Tariffs::<T>::get(account.tariff?).defensive()?;
-			let next = match account.next_tariff {
-				Some((id, at)) if at <= until => Tariffs::<T>::get(id).defensive().map(|t| (t, at)),
-				_ => None,
-			};
-			Some((current, next))
-		}
-
-		/// The pricing schedule of a meter's tariff, followed from `at` by the tariff it
-		/// switches to.
-		fn schedule<'a>(
-			current: &'a TariffOf<T>,
-			next: Option<&'a (TariffOf<T>, Moment)>,
-		) -> Vec<(Moment, Rates<'a, BalanceOf<T>>)> {
-			let switch = next.map(|(_, at)| *at);
-			let mut schedule: Vec<(Moment, Rates<'a, BalanceOf<T>>)> = current
-				.versions
-				.iter()
-				.filter(|v| switch.is_none_or(|at| v.effective_from < at))
-				.map(|v| (v.effective_from, Rates::new(&v.params)))
-				.collect();
-			if let Some((tariff, at)) = next {
-				let first = tariff.index_at(*at);
-				for (i, v) in tariff.versions.iter().enumerate().skip(first) {
-					let from = if i == first { *at } else { v.effective_from };
-					schedule.push((from, Rates::new(&v.params)));
-				}
-			}
-			schedule
-		}
-
-		/// Bills one interval of consumption. Never fails.
-		fn bill(c: &Consumption) -> Weight {
-			let mut account = MeterAccounts::<T>::get(c.meter).unwrap_or_default();
-			let until = c.to_ms.max(c.from_ms);
-			let Some((current, next)) = Self::tariffs_until(&account, until) else {
-				account.unbilled_wh.saturating_accrue(c.energy_wh);
-				account.last_billed = account.last_billed.max(until);
-				MeterAccounts::<T>::insert(c.meter, account);
-				return T::WeightInfo::on_consumption_unbilled();
-			};
-			let schedule = Self::schedule(&current, next.as_ref());
-			let first = account.last_billed == 0;
-			if account.standing_paid_until == 0 {
-				// Genesis meters: standing charges start with the first reading.
-				account.standing_paid_until = c.from_ms;
-			}
-
-			let energy = pricing::energy_cost(
-				&schedule,
-				c.from_ms,
-				c.to_ms,
-				c.energy_wh,
-				account.tier_counter,
-			);
-			let (standing, paid_until) =
-				pricing::standing_charge(&schedule, account.standing_paid_until, until);
-			let (energy_units, remainder) =
-				pricing::split_milli(energy.milli, account.remainder_milli);
-			let total: BalanceOf<T> = energy_units.saturating_add(standing).saturated_into();
-			account.tier_counter = energy.counter;
-			account.standing_paid_until = paid_until;
-			account.remainder_milli = remainder;
-			account.daily_energy_cost = pricing::daily_average(
-				account.daily_energy_cost.saturated_into(),
-				energy_units,
-				c.to_ms.saturating_sub(c.from_ms),
-				first,
-			)
-			.saturated_into();
-			account.last_billed = account.last_billed.max(until);
-
-			let paid = Self::charge(&mut account, total);
-			// The operator of the terms in force at the end of the interval (the same operator
-			// across a switch: switches are between one operator's tariffs).
-			let operator = match &next {
-				Some((t, _)) => &t.operator,
-				None => &current.operator,
-			};
-			Self::pay_operator(operator, paid);
-
-			if next.is_some() {
-				// The switch is due: from now on the meter is billed at the new tariff.
-				if let Some(old) = account.tariff {
-					Self::release_tariff(old);
-				}
-				account.tariff = account.next_tariff.take().map(|(id, _)| id);
-			}
-			let params = match &next {
-				Some((t, _)) => t.version_at(until),
-				None => current.version_at(until),
-			};
-			if let Some(v) = params {
-				Self::set_relay(c.meter, &mut account, &v.params, until);
-			}
-			MeterAccounts::<T>::insert(c.meter, account);
-			T::WeightInfo::on_consumption()
-		}
-
-		/// Settles and removes a meter's account, refunding its credit to `owner`.
-		fn close(meter: MeterId, owner: &T::AccountId) -> DispatchResult {
-			let Some(mut account) = MeterAccounts::<T>::get(meter) else { return Ok(()) };
-			let now = Self::now().max(account.last_billed);
-			let registry_operator = T::Meters::meter(meter).map(|m| m.operator);
-			let operator = Self::tariff_operator(&account, now).or(registry_operator);
-			let credit_before = account.credit;
-
-			// Standing charges up to now.
-			if let Some((current, next)) = Self::tariffs_until(&account, now) {
-				let schedule = Self::schedule(&current, next.as_ref());
-				if account.standing_paid_until != 0 {
-					let (standing, _) =
-						pricing::standing_charge(&schedule, account.standing_paid_until, now);
-					Self::charge(&mut account, standing.saturated_into());
-				}
-			}
-			// Debt and emergency credit recovered from what is left.
-			let owed = account.debt.saturating_add(account.emergency_used);
-			let recovered = owed.min(account.credit);
-			account.credit.saturating_reduce(recovered);
-			let written_off = owed.saturating_sub(recovered);
-			let paid = credit_before.saturating_sub(account.credit);
-
-			// Without a tariff nor a registry entry there is nobody to pay (and nothing owed).
-			ensure!(operator.is_some() || paid.is_zero(), Error::<T>::UnknownMeter);
-
-			let refund = account.credit;
-			let mut forfeited = Zero::zero();
-			let mut refunded = Zero::zero();
-			if !refund.is_zero() {
-				match T::Currency::transfer(&Self::pot(), owner, refund, Preservation::Preserve) {
-					Ok(_) => refunded = refund,
-					Err(e) => {
-						// Only a refund the owner's account cannot receive (below the existential
-						// deposit) is forfeited, to the operator; anything else refuses.
-						ensure!(
-							T::Currency::can_deposit(owner, refund, Provenance::Extant)
-								!= DepositConsequence::Success,
-							e
-						);
-						ensure!(operator.is_some(), e);
-						forfeited = refund;
-					},
-				}
-			}
-
-			if let Some(operator) = &operator {
-				Self::pay_operator(operator, paid.saturating_add(forfeited));
-			}
-			Held::<T>::mutate(|h| h.saturating_reduce(refunded));
-			if let Some(id) = account.tariff {
-				Self::release_tariff(id);
-			}
-			if let Some((id, _)) = account.next_tariff {
-				Self::release_tariff(id);
-			}
-			MeterAccounts::<T>::remove(meter);
-			Self::deposit_event(Event::MeterClosed {
-				meter,
-				owner: owner.clone(),
-				refunded,
-				paid,
-				forfeited,
-				written_off,
-			});
-			Ok(())
-		}
-
-		/// A meter's prepaid status now, for the `PrepaidApi` runtime API; `None` if the meter
-		/// is not registered.
-		pub fn meter_status(meter: MeterId) -> Option<PrepaidStatus<BalanceOf<T>>> {
-			T::Meters::meter(meter)?;
-			let account = MeterAccounts::<T>::get(meter).unwrap_or_default();
-			let now = Self::now();
-			let mut status = PrepaidStatus {
-				credit: account.credit,
-				debt: account.debt,
-				emergency_credit_used: account.emergency_used,
-				emergency_credit_available: account
-					.emergency_granted
-					.saturating_sub(account.emergency_used),
-				relay: account.relay,
-				tariff: None,
-				credit_buys_wh: None,
-				average_daily_cost: account.daily_energy_cost,
-				projected_days_left: None,
-				last_billed_ms: (account.last_billed != 0).then_some(account.last_billed),
-				unbilled_wh: account.unbilled_wh,
-			};
-			let Some(id) = Self::tariff_id_at(&account, now) else { return Some(status) };
-			let Some(tariff) = Tariffs::<T>::get(id) else { return Some(status) };
-			let Some(version) = tariff.version_at(now) else { return Some(status) };
-			let params = &version.params;
-			let rates = Rates::new(params);
-			let price = pricing::price_at(&rates, now, account.tier_counter);
-			if account.emergency_granted.is_zero() {
-				status.emergency_credit_available = params.emergency_credit;
-			}
-			let switch = account.next_tariff.map(|(_, at)| at).filter(|at| *at > now);
-			let change = tariff.next_change_after(now);
-			let effective_from = match account.next_tariff {
-				Some((next, at)) if next == id && at <= now => at.max(version.effective_from),
-				_ => version.effective_from,
-			};
-			status.tariff = Some(TariffInForce {
-				id,
-				effective_from,
-				price_per_kwh_now: price.saturated_into(),
-				standing_charge_per_day: params.standing_charge_per_day,
-				next_change: match (switch, change) {
-					(Some(a), Some(b)) => Some(a.min(b)),
-					(a, b) => a.or(b),
-				},
-			});
-			let credit: u128 = account.credit.saturated_into();
-			if price > 0 {
-				let wh = pricing::mul_div(credit, pricing::MILLI_PER_UNIT, price);
-				status.credit_buys_wh = Some(wh.saturated_into());
-			}
-			let daily = account.daily_energy_cost.saturating_add(params.standing_charge_per_day);
-			status.average_daily_cost = daily;
-			let daily: u128 = daily.saturated_into();
-			status.projected_days_left = credit.checked_div(daily).map(|d| d.saturated_into());
-			Some(status)
-		}
-
-		/// Checks the pallet's invariants (see the crate documentation).
-		#[cfg(any(feature = "try-runtime", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
-			let mut credit = BalanceOf::<T>::zero();
-			let mut on_tariff: BTreeMap<TariffId, u32> = BTreeMap::new();
-			for (_, a) in MeterAccounts::<T>::iter() {
-				credit = credit.checked_add(&a.credit).ok_or("credit sum overflows")?;
-				ensure!(a.remainder_milli < 1000, "remainder below one unit");
-				ensure!(a.emergency_used <= a.emergency_granted, "emergency used within granted");
-				if matches!(a.relay, RelayState::Emergency | RelayState::Disconnected) {
-					ensure!(a.credit.is_zero(), "a meter with credit is on supply");
-				}
-				match a.tariff {
-					Some(id) => *on_tariff.entry(id).or_default() += 1,
-					None => {
-						ensure!(a.next_tariff.is_none(), "a switch without a tariff");
-						ensure!(
-							a.debt.is_zero() && a.emergency_granted.is_zero(),
-							"debt or emergency credit without a tariff"
-						);
-					},
-				}
-				if let Some((id, _)) = a.next_tariff {
-					ensure!(a.tariff != Some(id), "a switch to the same tariff");
-					*on_tariff.entry(id).or_default() += 1;
-				}
-			}
-			let mut revenue = BalanceOf::<T>::zero();
-			for (_, r) in Revenue::<T>::iter() {
-				ensure!(!r.is_zero(), "no zero revenue entries");
-				revenue = revenue.checked_add(&r).ok_or("revenue sum overflows")?;
-			}
-			let held = credit.checked_add(&revenue).ok_or("held sum overflows")?;
-			ensure!(held == Held::<T>::get(), "Held is the sum of credit and revenue");
-
-			let balance = T::Currency::balance(&Self::pot());
-			if !held.is_zero() || !balance.is_zero() {
-				ensure!(
-					balance >= held.saturating_add(T::Currency::minimum_balance()),
-					"the pot holds all credit and revenue plus its existential deposit"
-				);
-			}
-
-			let next_id = NextTariffId::<T>::get();
-			let mut owned: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-			for (id, t) in Tariffs::<T>::iter() {
-				ensure!(id < next_id, "tariff ids come from the counter");
-				ensure!(!t.versions.is_empty(), "a tariff has a version");
-				ensure!(
-					t.versions.windows(2).all(|w| w[0].effective_from < w[1].effective_from),
-					"tariff versions sorted by time"
-				);
-				for v in t.versions.iter() {
-					pricing::validate(&v.params).map_err(|_| "stored tariff terms are valid")?;
-				}
-				ensure!(
-					t.meters == on_tariff.remove(&id).unwrap_or(0),
-					"a tariff's meter count matches the meters on it"
-				);
-				*owned.entry(t.operator.clone()).or_default() += 1;
-			}
-			ensure!(on_tariff.is_empty(), "meters only refer to existing tariffs");
-			for (operator, n) in OperatorTariffs::<T>::iter() {
-				ensure!(owned.remove(&operator) == Some(n), "operator tariff counts match");
-			}
-			ensure!(owned.is_empty(), "every tariff's operator is counted");
-			Ok(())
-		}
-	}
-
-	impl<T: Config> OnConsumption for Pallet<T> {
-		fn on_consumption(consumption: &Consumption) -> Weight {
-			Self::bill(consumption)
-		}
-
-		fn max_weight() -> Weight {
-			T::WeightInfo::on_consumption().max(T::WeightInfo::on_consumption_unbilled())
-		}
-	}
-
-	impl<T: Config> MeterLifecycle<T::AccountId> for Pallet<T> {
-		fn on_registered(meter: MeterId, _owner: &T::AccountId) {
-			if !MeterAccounts::<T>::contains_key(meter) {
-				MeterAccounts::<T>::insert(meter, MeterAccountOf::<T>::default());
-			}
-		}
-
-		fn on_decommission(meter: MeterId, owner: &T::AccountId) -> DispatchResult {
-			Self::close(meter, owner)
-		}
-
-		fn max_weight() -> Weight {
-			T::WeightInfo::on_registered().max(T::WeightInfo::on_decommission())
 		}
 	}
 }

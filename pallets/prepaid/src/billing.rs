@@ -1,0 +1,73 @@
+//! Billing one interval of consumption, reported by pallet-meters for each accepted reading:
+//! energy priced by `pricing` at the terms in force over the interval, standing charges up to
+//! its end, the charge taken from the meter's account and paid to the tariff's operator, a
+//! due tariff switch completed, and the supply state brought in line.
+
+use crate::{pallet::*, pricing, weights::WeightInfo};
+use frame_support::pallet_prelude::*;
+use sp_runtime::traits::{SaturatedConversion, Saturating};
+use wattcoin_primitives::traits::Consumption;
+
+impl<T: Config> Pallet<T> {
+	/// Bills one interval of consumption. Never fails.
+	pub(crate) fn bill(c: &Consumption) -> Weight {
+		let mut account = MeterAccounts::<T>::get(c.meter).unwrap_or_default();
+		let until = c.to_ms.max(c.from_ms);
+		let Some((current, next)) = Self::tariffs_until(&account, until) else {
+			account.unbilled_wh.saturating_accrue(c.energy_wh);
+			account.last_billed = account.last_billed.max(until);
+			MeterAccounts::<T>::insert(c.meter, account);
+			return T::WeightInfo::on_consumption_unbilled();
+		};
+		let schedule = Self::schedule(&current, next.as_ref());
+		let first = account.last_billed == 0;
+		if account.standing_paid_until == 0 {
+			// Genesis meters: standing charges start with the first reading.
+			account.standing_paid_until = c.from_ms;
+		}
+
+		let energy =
+			pricing::energy_cost(&schedule, c.from_ms, c.to_ms, c.energy_wh, account.tier_counter);
+		let (standing, paid_until) =
+			pricing::standing_charge(&schedule, account.standing_paid_until, until);
+		let (energy_units, remainder) = pricing::split_milli(energy.milli, account.remainder_milli);
+		let total: BalanceOf<T> = energy_units.saturating_add(standing).saturated_into();
+		account.tier_counter = energy.counter;
+		account.standing_paid_until = paid_until;
+		account.remainder_milli = remainder;
+		account.daily_energy_cost = pricing::daily_average(
+			account.daily_energy_cost.saturated_into(),
+			energy_units,
+			c.to_ms.saturating_sub(c.from_ms),
+			first,
+		)
+		.saturated_into();
+		account.last_billed = account.last_billed.max(until);
+
+		let paid = Self::charge(&mut account, total);
+		// The operator of the terms in force at the end of the interval (the same operator
+		// across a switch: switches are between one operator's tariffs).
+		let operator = match &next {
+			Some((t, _)) => &t.operator,
+			None => &current.operator,
+		};
+		Self::pay_operator(operator, paid);
+
+		if next.is_some() {
+			// The switch is due: from now on the meter is billed at the new tariff.
+			if let Some(old) = account.tariff {
+				Self::release_tariff(old);
+			}
+			account.tariff = account.next_tariff.take().map(|(id, _)| id);
+		}
+		let params = match &next {
+			Some((t, _)) => t.version_at(until),
+			None => current.version_at(until),
+		};
+		if let Some(v) = params {
+			Self::set_relay(c.meter, &mut account, &v.params, until);
+		}
+		MeterAccounts::<T>::insert(c.meter, account);
+		T::WeightInfo::on_consumption()
+	}
+}

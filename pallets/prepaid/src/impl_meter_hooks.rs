@@ -1,0 +1,35 @@
+//! What pallet-meters calls: [`OnConsumption`] for each accepted reading's energy, and
+//! [`MeterLifecycle`] when a meter is registered or decommissioned.
+
+use crate::{pallet::*, weights::WeightInfo};
+use frame_support::pallet_prelude::*;
+use wattcoin_primitives::{
+	traits::{Consumption, MeterLifecycle, OnConsumption},
+	MeterId,
+};
+
+impl<T: Config> OnConsumption for Pallet<T> {
+	fn on_consumption(consumption: &Consumption) -> Weight {
+		Self::bill(consumption)
+	}
+
+	fn max_weight() -> Weight {
+		T::WeightInfo::on_consumption().max(T::WeightInfo::on_consumption_unbilled())
+	}
+}
+
+impl<T: Config> MeterLifecycle<T::AccountId> for Pallet<T> {
+	fn on_registered(meter: MeterId, _owner: &T::AccountId) {
+		if !MeterAccounts::<T>::contains_key(meter) {
+			MeterAccounts::<T>::insert(meter, MeterAccountOf::<T>::default());
+		}
+	}
+
+	fn on_decommission(meter: MeterId, owner: &T::AccountId) -> DispatchResult {
+		Self::close(meter, owner)
+	}
+
+	fn max_weight() -> Weight {
+		T::WeightInfo::on_registered().max(T::WeightInfo::on_decommission())
+	}
+}

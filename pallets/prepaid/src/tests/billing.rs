@@ -1,0 +1,136 @@
+//! Billing readings (`OnConsumption`): pricing, supply state and friendly hours, standing
+//! charges, revenue.
+
+use super::*;
+
+#[test]
+fn consumption_without_a_tariff_is_recorded_unbilled() {
+	ExtBuilder::default().build_and_execute(|| {
+		top_up(OWNER, METER, UNIT);
+		consume(METER, at_hour(0), at_hour(1), 700);
+		consume(METER, at_hour(1), at_hour(2), 300);
+		let a = account(METER);
+		assert_eq!((a.unbilled_wh, a.credit, a.last_billed), (1_000, UNIT, at_hour(2)));
+		// A meter the pallet never saw gets an account.
+		consume(4242, at_hour(0), at_hour(1), 5);
+		assert_eq!(account(4242).unbilled_wh, 5);
+		// Assigning a tariff does not bill it retroactively.
+		let id = create(OPERATOR, flat(UNIT));
+		assign(METER, id);
+		assert_eq!(credit(METER), UNIT);
+	});
+}
+
+#[test]
+fn relay_follows_credit_outside_friendly_hours() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut p = flat(UNIT);
+		p.low_credit_threshold = 2 * UNIT;
+		funded_meter(METER, p, 5 * UNIT);
+		consume(METER, at_hour(10), at_hour(11), 2_000);
+		assert_eq!(relay(METER), RelayState::Connected);
+		consume(METER, at_hour(11), at_hour(12), 1_500);
+		assert_eq!(relay(METER), RelayState::LowCredit);
+		consume(METER, at_hour(12), at_hour(13), 2_000);
+		let a = account(METER);
+		assert_eq!((a.credit, a.debt, a.relay), (0, 500 * MILLIWATT, RelayState::Disconnected));
+		assert_eq!(revenue(OPERATOR), 5 * UNIT);
+		// While disconnected, standing charges (none here) and stray energy are debt.
+		consume(METER, at_hour(13), at_hour(14), 100);
+		assert_eq!(account(METER).debt, 600 * MILLIWATT);
+		assert_eq!(
+			relay_events(METER),
+			vec![
+				(RelayState::Connected, RelayState::LowCredit),
+				(RelayState::LowCredit, RelayState::Disconnected)
+			]
+		);
+	});
+}
+
+#[test]
+fn weekends_are_friendly() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut p = flat(UNIT);
+		p.friendly_hours = FriendlyHours { hours: 0, weekdays: 0b110_0000 };
+		funded_meter(METER, p, UNIT);
+		let saturday = t0() + 5 * DAY_MS;
+		consume(METER, saturday + 12 * HOUR_MS, saturday + 13 * HOUR_MS, 3_000);
+		let a = account(METER);
+		assert_eq!((a.credit, a.debt, a.relay), (0, 2 * UNIT, RelayState::LowCredit));
+		consume(METER, saturday + 13 * HOUR_MS, saturday + 36 * HOUR_MS, 1_000);
+		assert_eq!(relay(METER), RelayState::LowCredit); // Sunday
+												   // Monday 08:00: the first reading outside the friendly days disconnects.
+		consume(METER, saturday + 36 * HOUR_MS, saturday + 56 * HOUR_MS, 0);
+		assert_eq!(relay(METER), RelayState::Disconnected);
+		assert_eq!(account(METER).debt, 3 * UNIT);
+	});
+}
+
+#[test]
+fn emergency_exhausted_in_friendly_hours_stays_on_until_they_end() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut p = flat(UNIT);
+		p.emergency_credit = UNIT;
+		p.friendly_hours = friendly(22, 7, 0);
+		funded_meter(METER, p, 0);
+		assert_ok!(Prepaid::take_emergency_credit(signed(OWNER), METER));
+		consume(METER, at_hour(21), at_hour(23), 2_000);
+		let a = account(METER);
+		assert_eq!((a.emergency_used, a.debt, a.relay), (UNIT, UNIT, RelayState::Emergency));
+		consume(METER, at_hour(23), at_hour(31), 1_000);
+		assert_eq!(relay(METER), RelayState::Disconnected); // 07:00 is not friendly
+	});
+}
+
+#[test]
+fn standing_charges_accrue_per_day_even_without_energy() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut p = flat(UNIT);
+		p.standing_charge_per_day = 500 * MILLIWATT;
+		funded_meter(METER, p, 10 * UNIT);
+		consume(METER, t0(), t0() + DAY_MS - 1, 0);
+		assert_eq!(credit(METER), 10 * UNIT);
+		consume(METER, t0() + DAY_MS - 1, t0() + 3 * DAY_MS + HOUR_MS, 0);
+		assert_eq!(credit(METER), 10 * UNIT - 1_500 * MILLIWATT);
+		assert_eq!(account(METER).standing_paid_until, t0() + 3 * DAY_MS);
+		// The daily average counts energy only; the status adds the standing charge.
+		let status = Prepaid::meter_status(METER).unwrap();
+		assert_eq!(status.average_daily_cost, 500 * MILLIWATT);
+		assert_eq!(status.projected_days_left, Some(17));
+	});
+}
+
+#[test]
+fn genesis_meters_start_standing_charges_at_the_first_reading() {
+	let mut p = flat(UNIT);
+	p.standing_charge_per_day = UNIT;
+	ExtBuilder::default().tariff(OPERATOR, p).meter(METER, Some(0), 10 * UNIT).build_and_execute(
+		|| {
+			assert_eq!(account(METER).standing_paid_until, 0);
+			consume(METER, t0(), t0() + HOUR_MS, 0);
+			assert_eq!(credit(METER), 10 * UNIT);
+			assert_eq!(account(METER).standing_paid_until, t0());
+			consume(METER, t0() + HOUR_MS, t0() + DAY_MS, 0);
+			assert_eq!(credit(METER), 9 * UNIT);
+		},
+	);
+}
+
+#[test]
+fn revenue_is_what_was_debited() {
+	ExtBuilder::default().build_and_execute(|| {
+		funded_meter(METER, flat(123_456_789), 10 * UNIT);
+		let mut wh = 0;
+		for k in 0..50u64 {
+			let e = 17 + 13 * k;
+			wh += e;
+			consume(METER, at_hour(k), at_hour(k + 1), e);
+		}
+		let a = account(METER);
+		let milli = u128::from(wh) * 123_456_789;
+		assert_eq!(10 * UNIT - a.credit, milli / 1_000);
+		assert_eq!(u128::from(a.remainder_milli), milli % 1_000);
+		assert_eq!(revenue(OPERATOR), milli / 1_000);
+	});
+}
