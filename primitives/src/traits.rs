@@ -83,13 +83,24 @@ pub trait MeterLifecycle<AccountId> {
 	/// A meter is about to be decommissioned: settle and refund what it holds to `owner`.
 	/// An error refuses the decommissioning, leaving the meter registered.
 	fn on_decommission(meter: MeterId, owner: &AccountId) -> DispatchResult;
-	/// The most weight either call uses.
+	/// A meter's owner is about to change from `old_owner` to `new_owner` (a change of
+	/// tenancy): settle the leaving household's account and refund it, so the next household
+	/// starts clean. An error refuses the change, leaving the owner as it was.
+	fn on_owner_change(
+		meter: MeterId,
+		old_owner: &AccountId,
+		new_owner: &AccountId,
+	) -> DispatchResult;
+	/// The most weight any of these calls uses.
 	fn max_weight() -> Weight;
 }
 
 impl<AccountId> MeterLifecycle<AccountId> for () {
 	fn on_registered(_: MeterId, _: &AccountId) {}
 	fn on_decommission(_: MeterId, _: &AccountId) -> DispatchResult {
+		Ok(())
+	}
+	fn on_owner_change(_: MeterId, _: &AccountId, _: &AccountId) -> DispatchResult {
 		Ok(())
 	}
 	fn max_weight() -> Weight {

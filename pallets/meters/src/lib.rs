@@ -432,12 +432,15 @@ pub mod pallet {
 			})
 		}
 
-		/// Make `new_owner` the owner of `meter`.
+		/// Make `new_owner` the owner of `meter` (a change of tenancy).
 		///
-		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`.
-		/// Event: `OwnerChanged`.
+		/// `T::Lifecycle::on_owner_change` first settles the leaving household's account (in
+		/// pallet-prepaid: its unused credit refunded to it, the next household starting
+		/// clean); its error refuses the change. Making the owner the owner again changes
+		/// nothing. Origin: signed by the meter's operator. Errors: `UnknownMeter`,
+		/// `NotMeterOperator`, any error of `on_owner_change`. Event: `OwnerChanged`.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_owner())]
+		#[pallet::weight(T::WeightInfo::set_owner().saturating_add(T::Lifecycle::max_weight()))]
 		pub fn set_owner(
 			origin: OriginFor<T>,
 			meter: MeterId,
@@ -445,6 +448,9 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::mutate_own_meter(&who, meter, |info| {
+				if info.owner != new_owner {
+					T::Lifecycle::on_owner_change(meter, &info.owner, &new_owner)?;
+				}
 				let old_owner = core::mem::replace(&mut info.owner, new_owner.clone());
 				Ok(Event::OwnerChanged { meter, old_owner, new_owner })
 			})

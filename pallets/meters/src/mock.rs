@@ -132,6 +132,8 @@ thread_local! {
 	static REGISTERED: RefCell<Vec<(MeterId, u64)>> = const { RefCell::new(Vec::new()) };
 	static DECOMMISSIONED: RefCell<Vec<(MeterId, u64)>> = const { RefCell::new(Vec::new()) };
 	static REFUSE_DECOMMISSION: RefCell<bool> = const { RefCell::new(false) };
+	static OWNER_CHANGES: RefCell<Vec<(MeterId, u64, u64)>> = const { RefCell::new(Vec::new()) };
+	static REFUSE_OWNER_CHANGE: RefCell<bool> = const { RefCell::new(false) };
 }
 
 /// Records every consumption it is handed.
@@ -166,6 +168,13 @@ impl MeterLifecycle<u64> for RecordLifecycle {
 		DECOMMISSIONED.with(|d| d.borrow_mut().push((meter, *owner)));
 		Ok(())
 	}
+	fn on_owner_change(meter: MeterId, old_owner: &u64, new_owner: &u64) -> DispatchResult {
+		if REFUSE_OWNER_CHANGE.with(|r| *r.borrow()) {
+			return Err(DispatchError::Other("the leaving household's refund failed"));
+		}
+		OWNER_CHANGES.with(|c| c.borrow_mut().push((meter, *old_owner, *new_owner)));
+		Ok(())
+	}
 	fn max_weight() -> Weight {
 		LIFECYCLE_MAX_WEIGHT
 	}
@@ -181,6 +190,16 @@ pub fn decommissioned() -> Vec<(MeterId, u64)> {
 	DECOMMISSIONED.with(|d| d.borrow().clone())
 }
 
+/// The owner changes `on_owner_change` accepted: `(meter, old owner, new owner)`.
+pub fn owner_changes() -> Vec<(MeterId, u64, u64)> {
+	OWNER_CHANGES.with(|c| c.borrow().clone())
+}
+
+/// Makes `on_owner_change` refuse (or accept again).
+pub fn refuse_owner_change(refuse: bool) {
+	REFUSE_OWNER_CHANGE.with(|r| *r.borrow_mut() = refuse);
+}
+
 /// Makes `on_decommission` refuse (or accept again).
 pub fn refuse_decommission(refuse: bool) {
 	REFUSE_DECOMMISSION.with(|r| *r.borrow_mut() = refuse);
@@ -191,6 +210,8 @@ fn clear_records() {
 	REGISTERED.with(|r| r.borrow_mut().clear());
 	DECOMMISSIONED.with(|d| d.borrow_mut().clear());
 	refuse_decommission(false);
+	OWNER_CHANGES.with(|c| c.borrow_mut().clear());
+	refuse_owner_change(false);
 }
 
 /// A meter's device key pair, of any of the three schemes.

@@ -130,6 +130,24 @@ fn indebted_meter<T: Config>(
 	account
 }
 
+/// The worst account to settle: a meter switching tariff, both tariffs full of versions, with
+/// standing charges for months, debt and emergency credit to recover and plenty of credit to
+/// refund (to an owner whose account the refund creates).
+fn meter_to_settle<T: Config>() {
+	let op = operator::<T>();
+	let _ = meter::<T>(&op);
+	let step = 10 * DAY_MS;
+	let n = u64::from(T::MaxTariffVersions::get());
+	let a = full_tariff::<T>(&op, T0, step, 1);
+	let switch = T0 + n * step;
+	let b = full_tariff::<T>(&op, switch, step, 1);
+	T::BenchmarkHelper::set_time(switch + n * step);
+	let credit = plenty::<T>();
+	indebted_meter::<T>(a, Some((b, switch)), credit, T0);
+	let pot = Prepaid::<T>::pot();
+	T::Currency::set_balance(&pot, T::Currency::balance(&pot).saturating_add(credit));
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -156,11 +174,15 @@ mod benchmarks {
 	fn schedule_tariff_change() {
 		T::BenchmarkHelper::set_time(T0);
 		let op = operator::<T>();
-		// A full tariff whose versions but the last were superseded long ago: all pruned.
+		// A tariff one version short of full, its changes scheduled after `at`: the new
+		// version goes in before them, every later version moves (versions are never pruned).
 		let notice = T::NoticePeriod::get();
-		let n = u64::from(T::MaxTariffVersions::get());
-		let first = T0.saturating_sub(notice.saturating_add(DAY_MS).saturating_mul(n + 1));
-		let id = full_tariff::<T>(&op, first, notice.saturating_add(DAY_MS), 0);
+		let id = full_tariff::<T>(&op, T0, notice.saturating_add(DAY_MS), 0);
+		Tariffs::<T>::mutate(id, |t| {
+			if let Some(t) = t {
+				t.versions.pop();
+			}
+		});
 		let at = T0 + notice;
 
 		#[extrinsic_call]
@@ -173,9 +195,10 @@ mod benchmarks {
 	fn cancel_tariff_change() {
 		T::BenchmarkHelper::set_time(T0);
 		let op = operator::<T>();
-		// The first version in force, the others scheduled: cancel the earliest scheduled.
-		let id = full_tariff::<T>(&op, T0, DAY_MS, 0);
-		let at = T0 + DAY_MS;
+		// The first version in force, the others scheduled a notice period apart: cancel the
+		// earliest scheduled, exactly the notice period ahead.
+		let id = full_tariff::<T>(&op, T0, T::NoticePeriod::get(), 0);
+		let at = T0 + T::NoticePeriod::get();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(op), id, at);
@@ -200,18 +223,18 @@ mod benchmarks {
 		T::BenchmarkHelper::set_time(T0);
 		let op = operator::<T>();
 		let meter = meter::<T>(&op);
-		// Replacing a scheduled switch: reads and writes two tariffs besides the meter's.
+		// Scheduling a switch: reads the meter's account and the new tariff, writes both (a
+		// scheduled switch is final, so none is replaced).
 		let a = full_tariff::<T>(&op, T0, DAY_MS, 1);
-		let b = full_tariff::<T>(&op, T0, DAY_MS, 1);
 		let c = full_tariff::<T>(&op, T0, DAY_MS, 0);
-		indebted_meter::<T>(a, Some((b, T0 + DAY_MS)), amount::<T>(0), T0);
+		indebted_meter::<T>(a, None, amount::<T>(0), T0);
 		let at = T0 + T::NoticePeriod::get();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(op), meter, c);
 
 		assert_last_event::<T>(Event::TariffAssigned { meter, tariff: c, effective_from: at });
-		assert_eq!(Tariffs::<T>::get(b).map(|t| t.meters), Some(0));
+		assert_eq!(Tariffs::<T>::get(c).map(|t| t.meters), Some(1));
 	}
 
 	#[benchmark]
@@ -331,18 +354,7 @@ mod benchmarks {
 	/// emergency credit to recover, and a refund creating the owner's account.
 	#[benchmark]
 	fn on_decommission() {
-		let op = operator::<T>();
-		let _ = meter::<T>(&op);
-		let step = 10 * DAY_MS;
-		let n = u64::from(T::MaxTariffVersions::get());
-		let a = full_tariff::<T>(&op, T0, step, 1);
-		let switch = T0 + n * step;
-		let b = full_tariff::<T>(&op, switch, step, 1);
-		T::BenchmarkHelper::set_time(switch + n * step);
-		let credit = plenty::<T>();
-		indebted_meter::<T>(a, Some((b, switch)), credit, T0);
-		let pot = Prepaid::<T>::pot();
-		T::Currency::set_balance(&pot, T::Currency::balance(&pot).saturating_add(credit));
+		meter_to_settle::<T>();
 		let owner = owner::<T>();
 		let result;
 
@@ -353,6 +365,26 @@ mod benchmarks {
 
 		assert!(result.is_ok());
 		assert!(!MeterAccounts::<T>::contains_key(METER));
+		assert!(!T::Currency::balance(&owner).is_zero());
+	}
+
+	/// A change of tenancy on a meter switching tariff, with standing charges for months,
+	/// debt and emergency credit to recover, and a refund creating the leaving owner's account.
+	#[benchmark]
+	fn on_owner_change() {
+		meter_to_settle::<T>();
+		let owner = owner::<T>();
+		let next: T::AccountId = account("next owner", 0, 0);
+		let result;
+
+		#[block]
+		{
+			result =
+				<Prepaid<T> as MeterLifecycle<T::AccountId>>::on_owner_change(METER, &owner, &next);
+		}
+
+		assert!(result.is_ok());
+		assert!(MeterAccounts::<T>::get(METER).is_some_and(|a| a.credit.is_zero()));
 		assert!(!T::Currency::balance(&owner).is_zero());
 	}
 

@@ -3,9 +3,9 @@
 //! its end, the charge taken from the meter's account and paid to the tariff's operator, a
 //! due tariff switch completed, and the supply state brought in line.
 
-use crate::{pallet::*, pricing, weights::WeightInfo};
+use crate::{pallet::*, pricing, types::*, weights::WeightInfo};
 use frame_support::pallet_prelude::*;
-use sp_runtime::traits::{SaturatedConversion, Saturating};
+use sp_runtime::traits::{SaturatedConversion, Saturating, Zero};
 use wattcoin_primitives::traits::Consumption;
 
 impl<T: Config> Pallet<T> {
@@ -20,16 +20,38 @@ impl<T: Config> Pallet<T> {
 			return T::WeightInfo::on_consumption_unbilled();
 		};
 		let schedule = Self::schedule(&current, next.as_ref());
-		let first = account.last_billed == 0;
+		// No average yet (a new meter, a new tariff, a new household): the first rate is the
+		// forecast's start, not a seventh of it.
+		let first = account.daily_energy_cost.is_zero();
 		if account.standing_paid_until == 0 {
 			// Genesis meters: standing charges start with the first reading.
 			account.standing_paid_until = c.from_ms;
 		}
+		// Energy measured before billing started (a reading spanning the meter's first
+		// assignment) is recorded as unbilled, in proportion to the time: the household had
+		// no terms to be billed at then. For every other reading `from_ms == last_billed`.
+		let from = c.from_ms.max(account.last_billed).min(until);
+		let mut energy_wh = c.energy_wh;
+		if from > c.from_ms {
+			let before = pricing::mul_div(
+				u128::from(c.energy_wh),
+				u128::from(from.saturating_sub(c.from_ms)),
+				u128::from(until.saturating_sub(c.from_ms)),
+			)
+			.saturated_into::<u64>();
+			account.unbilled_wh.saturating_accrue(before);
+			energy_wh.saturating_reduce(before);
+		}
 
 		let energy =
-			pricing::energy_cost(&schedule, c.from_ms, c.to_ms, c.energy_wh, account.tier_counter);
-		let (standing, paid_until) =
-			pricing::standing_charge(&schedule, account.standing_paid_until, until);
+			pricing::energy_cost(&schedule, from, c.to_ms, energy_wh, account.tier_counter);
+		// No standing charge while the supply is off: the days from a disconnection to the
+		// reconnection are never charged (`set_relay` moves `standing_paid_until` on).
+		let (standing, paid_until) = if account.relay == RelayState::Disconnected {
+			(0, account.standing_paid_until)
+		} else {
+			pricing::standing_charge(&schedule, account.standing_paid_until, until)
+		};
 		let (energy_units, remainder) = pricing::split_milli(energy.milli, account.remainder_milli);
 		let total: BalanceOf<T> = energy_units.saturating_add(standing).saturated_into();
 		account.tier_counter = energy.counter;
@@ -38,7 +60,7 @@ impl<T: Config> Pallet<T> {
 		account.daily_energy_cost = pricing::daily_average(
 			account.daily_energy_cost.saturated_into(),
 			energy_units,
-			c.to_ms.saturating_sub(c.from_ms),
+			c.to_ms.saturating_sub(from),
 			first,
 		)
 		.saturated_into();

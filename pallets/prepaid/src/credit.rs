@@ -45,9 +45,9 @@ impl<T: Config> Pallet<T> {
 		let held = Held::<T>::get().checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
 		account.emergency_used.saturating_reduce(to_emergency);
 		account.debt.saturating_reduce(to_debt);
-		if account.emergency_used.is_zero() {
-			account.emergency_granted = Zero::zero();
-		}
+		// Emergency credit is once per cycle: with a top-up the unused part of the grant
+		// lapses and repaying does not reopen it; once fully repaid it can be taken again.
+		account.emergency_granted = account.emergency_used;
 
 		Self::endow_pot(&payer)?;
 		T::Currency::transfer(&payer, &Self::pot(), amount, Preservation::Preserve)?;
@@ -98,6 +98,7 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		ensure!(dest != Self::pot(), Error::<T>::DestinationIsPot);
 		let left =
 			Revenue::<T>::get(&who).checked_sub(&amount).ok_or(Error::<T>::InsufficientRevenue)?;
 		T::Currency::transfer(&Self::pot(), &dest, amount, Preservation::Preserve)?;

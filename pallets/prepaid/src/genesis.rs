@@ -56,7 +56,11 @@ impl<T: Config> Pallet<T> {
 			let mut account =
 				MeterAccountOf::<T> { tariff: *tariff, credit: *credit, ..Default::default() };
 			if let Some(params) = Pallet::<T>::params_at(&account, 0) {
-				account.relay = Pallet::<T>::target_relay(&account, &params, 0);
+				account.relay = Pallet::<T>::target_relay(
+					&account,
+					&params,
+					Pallet::<T>::protected(&params, 0),
+				);
 			}
 			MeterAccounts::<T>::insert(meter, account);
 		}

@@ -1,5 +1,5 @@
 //! What pallet-meters calls: [`OnConsumption`] for each accepted reading's energy, and
-//! [`MeterLifecycle`] when a meter is registered or decommissioned.
+//! [`MeterLifecycle`] when a meter is registered, changes owner or is decommissioned.
 
 use crate::{pallet::*, weights::WeightInfo};
 use frame_support::pallet_prelude::*;
@@ -29,7 +29,17 @@ impl<T: Config> MeterLifecycle<T::AccountId> for Pallet<T> {
 		Self::close(meter, owner)
 	}
 
+	fn on_owner_change(
+		meter: MeterId,
+		old_owner: &T::AccountId,
+		_new_owner: &T::AccountId,
+	) -> DispatchResult {
+		Self::end_tenancy(meter, old_owner)
+	}
+
 	fn max_weight() -> Weight {
-		T::WeightInfo::on_registered().max(T::WeightInfo::on_decommission())
+		T::WeightInfo::on_registered()
+			.max(T::WeightInfo::on_decommission())
+			.max(T::WeightInfo::on_owner_change())
 	}
 }

@@ -1,29 +1,72 @@
 //! # pallet-prepaid
 //!
-//! Tariffs, prepaid credit per meter, per-kWh debit and the consumer-protection rules that
-//! drive each meter's relay.
+//! Prepaid electricity: tariffs, each meter's prepaid credit, the per-kWh debit of every
+//! verified reading, and the consumer-protection rules that decide each meter's supply state.
+//! The rules are specified in `docs/tariffs.md`; the path from meter to bill is drawn in
+//! `docs/architecture.md`.
 //!
-//! - **Tariffs** belong to an operator (a licensed operator of pallet-meters): a base price
-//!   per kWh, time-of-use bands, inclining blocks over the calendar month, a daily standing
-//!   charge, a low-credit threshold, an emergency credit allowance and friendly hours, all
-//!   in the tariff's local time. A change is scheduled at least [`Config::NoticePeriod`]
-//!   ahead and readings are priced at the version in force at their own time. Pricing is
-//!   specified in `docs/tariffs.md` and implemented by the pure functions of [`pricing`].
-//! - **Credit** is held in the pallet's pot account ([`Pallet::pot`]), which also holds
-//!   operators' revenue not yet withdrawn and its own existential deposit. Anyone can
-//!   [`top_up`](Pallet::top_up) a meter; at most [`Config::MaxRecoveryShare`] of each top-up
-//!   repays used emergency credit, then debt.
-//! - **Debit**: pallet-meters reports each accepted reading's energy through
-//!   [`OnConsumption`]; the pallet prices it, debits the credit and credits the tariff
-//!   operator's revenue (withdrawn with [`withdraw_revenue`](Pallet::withdraw_revenue)).
-//! - **Relay**: `Connected -> LowCredit -> Emergency -> Disconnected` and back, each change
-//!   an event ([`Event::RelayChanged`]); never disconnected inside friendly hours.
+//! ## The story
 //!
-//! ## Invariants (checked by `try_state`)
-//! - `Held` is the sum of all meters' credit and all operators' revenue (a reading moves
-//!   credit to revenue inside the pot, so the per-reading path does not write `Held`);
-//! - the pot's balance is at least `Held + ED` (exactly that unless
-//!   someone transferred WATT to the pot account directly);
+//! 1. An operator (licensed by pallet-meters) creates a **tariff** with
+//!    [`create_tariff`](Pallet::create_tariff): a base price per kWh, time-of-use bands,
+//!    inclining blocks, a daily standing charge, a low-credit threshold, an emergency credit
+//!    allowance and friendly hours. Tariffs are stored in [`Tariffs`], each with its versions.
+//! 2. Changes are announced with [`schedule_tariff_change`](Pallet::schedule_tariff_change) at
+//!    least [`Config::NoticePeriod`] ahead, and can be withdrawn with
+//!    [`cancel_tariff_change`](Pallet::cancel_tariff_change) only while they are still that
+//!    far away: the terms in force at any time are fixed a notice period before it.
+//! 3. The operator bills a meter at a tariff with [`assign_tariff`](Pallet::assign_tariff): at
+//!    once for a new meter, after the notice period for a switch (which is then final).
+//! 4. Anyone (the household, a neighbour, a charity) pays WATT into a meter's credit with
+//!    [`top_up`](Pallet::top_up). Credit lives in the pot account ([`Pallet::pot`]); each
+//!    meter's billing state is in [`MeterAccounts`].
+//! 5. pallet-meters reports the energy of every accepted reading through [`OnConsumption`]:
+//!    it is priced at the terms in force over the reading's interval (pure functions of
+//!    [`pricing`]), taken from credit and credited to the operator's [`Revenue`], which the
+//!    operator withdraws with [`withdraw_revenue`](Pallet::withdraw_revenue).
+//! 6. After every reading and every payment the meter's **supply state** follows its credit:
+//!    `Connected`, `LowCredit`, `Emergency` (on emergency credit the owner took with
+//!    [`take_emergency_credit`](Pallet::take_emergency_credit)) or `Disconnected`, each change
+//!    an [`Event::RelayChanged`]. No disconnection is ordered at a chain time inside the
+//!    tariff's friendly hours, nor on a reading older than [`Config::MaxDisconnectionLag`].
+//! 7. When the household leaves (pallet-meters' `set_owner`) or the meter is decommissioned,
+//!    [`MeterLifecycle`] settles its account and refunds its unused credit; the next household
+//!    starts clean.
+//!
+//! ## Examples
+//!
+//! A flat tariff, a top-up and a reading: the carried remainder means rounding neither
+//! creates nor loses value (example 1 of `docs/tariffs.md`).
+#![doc = docify::embed!("src/tests/doc_examples.rs", example_1_flat_price_and_carried_remainder)]
+//!
+//! A household's top-up repays at most a quarter of emergency credit and debt (example 8).
+#![doc = docify::embed!("src/tests/doc_examples.rs", example_8_top_up_split)]
+//!
+//! The notice rule: a change inside the notice period cannot be cancelled.
+#![doc = docify::embed!("src/tests/notice.rs", a_change_cannot_be_cancelled_inside_the_notice_period)]
+//!
+//! ## Where things are
+//!
+//! | file | concern |
+//! | --- | --- |
+//! | `lib.rs` | the pallet's declarations: config, storage, events, errors, calls |
+//! | `tariffs.rs` | tariffs, their versions and assignment; which terms price a time |
+//! | `billing.rs` | pricing and debiting one reading's interval |
+//! | `credit.rs` | top-ups, emergency credit, revenue, the pot |
+//! | `supply.rs` | the supply state and the protection rules |
+//! | `settlement.rs` | settling an account on a change of tenancy or decommissioning |
+//! | `status.rs` | the `PrepaidApi` runtime API's meter status |
+//! | `impl_meter_hooks.rs` | `OnConsumption` and `MeterLifecycle`, called by pallet-meters |
+//! | `genesis.rs`, `invariants.rs` | the genesis build; `try_state` |
+//! | `pricing.rs`, `types.rs` | pure pricing functions; stored types |
+//!
+//! ## Invariants (checked by `try_state`, and after every unit test)
+//! - [`Held`] is the sum of all meters' credit and all operators' revenue (a reading moves
+//!   credit to revenue inside the pot, so the per-reading path does not write it);
+//! - the pot's balance is at least `Held + ED` (exactly that unless someone transferred WATT
+//!   to the pot account directly);
+//! - no meter with credit is `Emergency` or `Disconnected`; emergency credit used never
+//!   exceeds the grant; a meter without a tariff owes nothing;
 //! - every tariff's versions are valid and sorted, its `meters` count matches the meters
 //!   assigned or switching to it, operators' tariff counts match.
 
@@ -130,9 +173,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// Minimum notice (ms) for a tariff change or a switch of tariff.
+		/// Minimum notice (ms) for a tariff change or a switch of tariff: the terms a meter is
+		/// billed at, at a time `t`, are fixed from `t - NoticePeriod` on.
 		#[pallet::constant]
 		type NoticePeriod: Get<Moment>;
+
+		/// Most age (ms) of a reading that may order a disconnection: a reading that ended
+		/// longer before the block's time (a backlog, a meter clock running behind) can lower
+		/// the supply state to `LowCredit` but never disconnect.
+		#[pallet::constant]
+		type MaxDisconnectionLag: Get<Moment>;
 
 		/// Largest share of a top-up that repays emergency credit and debt.
 		#[pallet::constant]
@@ -146,7 +196,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxTiers: Get<u32>;
 
-		/// Most versions a tariff keeps: the one in force, scheduled ones and recent history.
+		/// Most versions a tariff has in its life: its first terms and every change. Versions
+		/// are never dropped, so that a late reading is always priced at its own time's terms.
 		#[pallet::constant]
 		type MaxTariffVersions: Get<u32>;
 
@@ -223,8 +274,6 @@ pub mod pallet {
 		/// A meter is billed at `tariff` from `effective_from` (now for a meter without a
 		/// tariff, after the notice period for a switch).
 		TariffAssigned { meter: MeterId, tariff: TariffId, effective_from: Moment },
-		/// A scheduled switch of tariff was cancelled: the meter stays at `tariff`.
-		TariffSwitchCancelled { meter: MeterId, tariff: TariffId },
 		/// The pot account was endowed with its existential deposit by `payer`.
 		PotEndowed { payer: T::AccountId, amount: BalanceOf<T> },
 		/// `payer` topped up a meter with `amount`: `to_credit + to_emergency + to_debt`.
@@ -247,6 +296,17 @@ pub mod pallet {
 		/// credit), `forfeited` to the operator because the owner's account could not receive
 		/// it (below the existential deposit), `written_off` debt that credit did not cover.
 		MeterClosed {
+			meter: MeterId,
+			owner: T::AccountId,
+			refunded: BalanceOf<T>,
+			paid: BalanceOf<T>,
+			forfeited: BalanceOf<T>,
+			written_off: BalanceOf<T>,
+		},
+		/// The meter changed owner: the leaving `owner`'s account was settled like a closed
+		/// one (`refunded`, `paid`, `forfeited`, `written_off` as in `MeterClosed`), and the
+		/// meter goes on at its tariff for the next household, with nothing owed or inherited.
+		TenancyEnded {
 			meter: MeterId,
 			owner: T::AccountId,
 			refunded: BalanceOf<T>,
@@ -310,6 +370,13 @@ pub mod pallet {
 		CreditNotLow,
 		/// The operator's revenue is less than the amount.
 		InsufficientRevenue,
+		/// The change takes effect within the notice period: the terms up to then are fixed.
+		InsideNoticePeriod,
+		/// The meter has a switch of tariff scheduled, or due and not yet billed: its terms are
+		/// fixed until the switch is billed.
+		SwitchPending,
+		/// Revenue cannot be withdrawn into the pot, which holds it already.
+		DestinationIsPot,
 	}
 
 	impl<T> From<InvalidTariff> for Error<T> {
@@ -372,12 +439,13 @@ pub mod pallet {
 			Self::do_create_tariff(who, params)
 		}
 
-		/// Schedule new terms for a tariff from `effective_from` on.
+		/// Announce new terms for a tariff from `effective_from` on.
 		///
 		/// Origin: the tariff's owner, still a licensed operator. `effective_from` must be at
 		/// least `NoticePeriod` after now; readings before it stay priced at the earlier
-		/// terms. Versions superseded more than `NoticePeriod` ago are dropped to make room.
-		/// Errors: `NotOperator`, `UnknownTariff`, `NotTariffOwner`, `NoticeTooShort`,
+		/// terms, however late they arrive: versions are never dropped, so a tariff takes at
+		/// most `MaxTariffVersions - 1` changes (then the operator creates a new tariff and
+		/// switches its meters to it). Errors: `NotOperator`, `UnknownTariff`, `NotTariffOwner`, `NoticeTooShort`,
 		/// `DuplicateChange`, `TooManyTariffVersions`, the terms' errors.
 		/// Event: `TariffChangeScheduled`.
 		#[pallet::call_index(1)]
@@ -392,11 +460,14 @@ pub mod pallet {
 			Self::do_schedule_tariff_change(who, tariff, effective_from, params)
 		}
 
-		/// Withdraw a scheduled tariff version before it takes effect.
+		/// Withdraw a scheduled tariff version while it is still at least `NoticePeriod` away.
 		///
-		/// Origin: the tariff's owner. Meters stay at the version in force before it.
+		/// Origin: the tariff's owner. Meters stay at the version in force before it. A change
+		/// nearer than the notice period cannot be withdrawn: the terms households were told
+		/// about for the coming `NoticePeriod` are fixed (a one-hour spike whose revert is
+		/// cancelled would otherwise become a permanent rise with an hour's notice).
 		/// Errors: `UnknownTariff`, `NotTariffOwner`, `ChangeInForce` (it took effect),
-		/// `UnknownChange`. Event: `TariffChangeCancelled`.
+		/// `InsideNoticePeriod`, `UnknownChange`. Event: `TariffChangeCancelled`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::cancel_tariff_change())]
 		pub fn cancel_tariff_change(
@@ -423,11 +494,12 @@ pub mod pallet {
 		///
 		/// Origin: the meter's operator, owning the tariff. A meter without a tariff is
 		/// billed at it from now (standing charges start now). A meter with a tariff switches
-		/// after `NoticePeriod`, replacing any switch already scheduled; assigning the tariff
-		/// it is billed at cancels a scheduled switch. Errors: `NotOperator`, `UnknownMeter`,
-		/// `NotMeterOperator`, `UnknownTariff`, `NotTariffOwner`, `AlreadyAssigned`.
-		/// Events: `TariffAssigned` or `TariffSwitchCancelled`, `RelayChanged` if the relay
-		/// state changes (a meter without credit is disconnected when first assigned).
+		/// after `NoticePeriod`. A scheduled switch is final: it can be neither cancelled nor
+		/// replaced, and the next switch can be scheduled once a reading has billed across it.
+		/// Errors: `NotOperator`, `UnknownMeter`, `NotMeterOperator`, `UnknownTariff`,
+		/// `NotTariffOwner`, `AlreadyAssigned`, `SwitchPending`. Events: `TariffAssigned`,
+		/// `RelayChanged` if the relay state changes (a meter without credit is disconnected
+		/// when first assigned, outside friendly hours).
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::assign_tariff())]
 		pub fn assign_tariff(
@@ -462,7 +534,8 @@ pub mod pallet {
 		/// and it is repaid from the next top-ups (before debt).
 		///
 		/// Origin: the meter's owner. Only when credit is below the low-credit threshold (or
-		/// zero); a disconnected meter is reconnected (`Emergency`). Errors: `UnknownMeter`,
+		/// zero), once per cycle: not again before what was used is fully repaid (a top-up
+		/// ends the unused part of a grant). A disconnected meter is reconnected (`Emergency`). Errors: `UnknownMeter`,
 		/// `NotMeterOwner`, `NoTariff`, `NoEmergencyCredit`, `EmergencyCreditAlreadyTaken`,
 		/// `CreditNotLow`. Events: `EmergencyCreditTaken`, `RelayChanged`.
 		#[pallet::call_index(6)]
@@ -475,9 +548,9 @@ pub mod pallet {
 		/// Pay out revenue held in the pot.
 		///
 		/// Origin: an account with revenue (an operator, licensed or no longer). `dest` is the
-		/// operator's revenue account (itself or any other). Errors: `ZeroAmount`,
-		/// `InsufficientRevenue`, the currency's (e.g. `dest` would stay below the existential
-		/// deposit). Event: `RevenueWithdrawn`.
+		/// operator's revenue account (itself or any other, not the pot). Errors: `ZeroAmount`,
+		/// `DestinationIsPot`, `InsufficientRevenue`, the currency's (e.g. `dest` would stay
+		/// below the existential deposit). Event: `RevenueWithdrawn`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::withdraw_revenue())]
 		pub fn withdraw_revenue(

@@ -84,6 +84,7 @@ parameter_types! {
 	pub storage Meters: BTreeMap<MeterId, MeterSummary<AccountId>> = BTreeMap::new();
 	pub const PrepaidPalletId: PalletId = PalletId(*b"wt/prepd");
 	pub const NoticePeriod: Moment = 7 * DAY_MS;
+	pub const MaxDisconnectionLag: Moment = HOUR_MS;
 	pub const MaxRecoveryShare: Percent = Percent::from_percent(25);
 }
 
@@ -126,6 +127,15 @@ pub fn register_meter(meter: MeterId, operator: AccountId, owner: AccountId) {
 	meters.insert(meter, MeterSummary { operator, owner, status: MeterStatus::Active });
 	Meters::set(&meters);
 }
+/// Makes `owner` the owner of a registered meter, as pallet-meters' `set_owner` does after
+/// `on_owner_change`.
+pub fn set_owner(meter: MeterId, owner: AccountId) {
+	let mut meters = Meters::get();
+	if let Some(m) = meters.get_mut(&meter) {
+		m.owner = owner;
+	}
+	Meters::set(&meters);
+}
 pub fn unregister_meter(meter: MeterId) {
 	let mut meters = Meters::get();
 	meters.remove(&meter);
@@ -151,6 +161,7 @@ impl Config for Test {
 	type UnixTime = MockTime;
 	type PalletId = PrepaidPalletId;
 	type NoticePeriod = NoticePeriod;
+	type MaxDisconnectionLag = MaxDisconnectionLag;
 	type MaxRecoveryShare = MaxRecoveryShare;
 	type MaxBands = ConstU32<6>;
 	type MaxTiers = ConstU32<4>;
@@ -200,8 +211,18 @@ pub fn friendly(start: u8, end: u8, weekdays: u8) -> FriendlyHours {
 	FriendlyHours { hours: crate::pricing::band_mask(start, end).unwrap_or(0), weekdays }
 }
 
-/// The energy of one reading, reported as pallet-meters would.
+/// The energy of one reading, reported as pallet-meters would when the reading is relayed
+/// at once: the chain's clock is moved to the reading's end if it is behind.
 pub fn consume(meter: MeterId, from_ms: Moment, to_ms: Moment, energy_wh: WattHours) {
+	if Now::get() < to_ms {
+		set_now(to_ms);
+	}
+	consume_at_chain_time(meter, from_ms, to_ms, energy_wh);
+}
+
+/// The energy of one reading, reported at the chain's time as it is: a backlog, or a reading
+/// of a meter whose clock runs ahead.
+pub fn consume_at_chain_time(meter: MeterId, from_ms: Moment, to_ms: Moment, energy_wh: WattHours) {
 	let weight = Prepaid::on_consumption(&Consumption { meter, from_ms, to_ms, energy_wh });
 	assert!(weight.all_lte(<Prepaid as OnConsumption>::max_weight()));
 }

@@ -450,6 +450,8 @@ pub fn energy_cost<B: Copy + UniqueSaturatedInto<u128>>(
 		}
 		integral = integral.saturating_add(rates.price_integral(a, b));
 		if e == 0 {
+			// No energy: the counter only follows the calendar, to the month the piece ends in.
+			piece(rates, month_index(b - 1, rates.offset_ms), 0, &mut tiers);
 			continue;
 		}
 		let first_month = month_index(a, rates.offset_ms);
@@ -538,19 +540,20 @@ pub fn is_friendly(friendly: FriendlyHours, utc_offset_minutes: i16, t: Moment) 
 	(friendly.hours >> hour) & 1 == 1 || (friendly.weekdays >> weekday) & 1 == 1
 }
 
-/// The relay state a meter must be in.
+/// The supply state a meter must be in.
 ///
 /// - credit at or above the threshold: `Connected`; positive but below: `LowCredit`;
 /// - no credit, emergency credit left: `Emergency`;
-/// - no credit, no emergency credit left: `Disconnected`, except inside friendly hours,
-///   where a meter is never disconnected (it stays `Emergency` if it was, `LowCredit`
-///   otherwise; one already `Disconnected` stays so until topped up).
+/// - no credit, no emergency credit left: `Disconnected`, except when `protected` (inside
+///   friendly hours at the chain's time, or judged on old information), when a meter is never
+///   disconnected (it stays `Emergency` if it was, `LowCredit` otherwise; one already
+///   `Disconnected` stays so until topped up).
 pub fn relay_state(
 	previous: RelayState,
 	credit: u128,
 	low_credit_threshold: u128,
 	emergency_left: u128,
-	friendly: bool,
+	protected: bool,
 ) -> RelayState {
 	if credit > 0 {
 		if credit < low_credit_threshold {
@@ -560,7 +563,7 @@ pub fn relay_state(
 		}
 	} else if emergency_left > 0 {
 		RelayState::Emergency
-	} else if friendly {
+	} else if protected {
 		match previous {
 			RelayState::Disconnected | RelayState::Emergency => previous,
 			RelayState::Connected | RelayState::LowCredit => RelayState::LowCredit,

@@ -1,7 +1,10 @@
-//! Closing a meter's account when pallet-meters decommissions it: standing charges up to
-//! now, debt and emergency credit recovered from credit, the rest refunded to the owner.
+//! Settling a household's account when it leaves the meter: on a change of tenancy
+//! (pallet-meters' `set_owner`) and when the meter is decommissioned. Standing charges up to
+//! now, debt and emergency credit recovered from credit, the rest refunded to the leaving
+//! owner; debt that credit does not cover is written off (reported in the event, for the
+//! operator to pursue off chain), never passed to the next household.
 
-use crate::{pallet::*, pricing};
+use crate::{pallet::*, pricing, types::*};
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
@@ -12,22 +15,39 @@ use frame_support::{
 use sp_runtime::traits::{SaturatedConversion, Saturating, Zero};
 use wattcoin_primitives::{traits::MeterRegistry, MeterId};
 
+/// What settling a household's account came to.
+pub(crate) struct Settlement<Balance> {
+	/// Credit paid back to the owner.
+	pub refunded: Balance,
+	/// Credit paid to the operator: standing charges, debt and emergency credit recovered.
+	pub paid: Balance,
+	/// A refund the owner's account could not receive (below the existential deposit).
+	pub forfeited: Balance,
+	/// Debt and emergency credit that credit did not cover.
+	pub written_off: Balance,
+}
+
 impl<T: Config> Pallet<T> {
-	/// Settles and removes a meter's account, refunding its credit to `owner`.
-	pub(crate) fn close(meter: MeterId, owner: &T::AccountId) -> DispatchResult {
-		let Some(mut account) = MeterAccounts::<T>::get(meter) else { return Ok(()) };
+	/// Settles `account` for `owner` up to now and leaves it without credit, debt or
+	/// emergency credit (its tariff and reading history are kept).
+	fn settle(
+		meter: MeterId,
+		account: &mut MeterAccountOf<T>,
+		owner: &T::AccountId,
+	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
 		let now = Self::now().max(account.last_billed);
 		let registry_operator = T::Meters::meter(meter).map(|m| m.operator);
-		let operator = Self::tariff_operator(&account, now).or(registry_operator);
+		let operator = Self::tariff_operator(account, now).or(registry_operator);
 		let credit_before = account.credit;
 
 		// Standing charges up to now.
-		if let Some((current, next)) = Self::tariffs_until(&account, now) {
+		if let Some((current, next)) = Self::tariffs_until(account, now) {
 			let schedule = Self::schedule(&current, next.as_ref());
-			if account.standing_paid_until != 0 {
-				let (standing, _) =
+			if account.standing_paid_until != 0 && account.relay != RelayState::Disconnected {
+				let (standing, paid_until) =
 					pricing::standing_charge(&schedule, account.standing_paid_until, now);
-				Self::charge(&mut account, standing.saturated_into());
+				Self::charge(account, standing.saturated_into());
+				account.standing_paid_until = paid_until;
 			}
 		}
 		// Debt and emergency credit recovered from what is left.
@@ -64,6 +84,17 @@ impl<T: Config> Pallet<T> {
 			Self::pay_operator(operator, paid.saturating_add(forfeited));
 		}
 		Held::<T>::mutate(|h| h.saturating_reduce(refunded));
+		account.credit = Zero::zero();
+		account.debt = Zero::zero();
+		account.emergency_granted = Zero::zero();
+		account.emergency_used = Zero::zero();
+		Ok(Settlement { refunded, paid, forfeited, written_off })
+	}
+
+	/// Settles and removes a meter's account, refunding its credit to `owner`.
+	pub(crate) fn close(meter: MeterId, owner: &T::AccountId) -> DispatchResult {
+		let Some(mut account) = MeterAccounts::<T>::get(meter) else { return Ok(()) };
+		let s = Self::settle(meter, &mut account, owner)?;
 		if let Some(id) = account.tariff {
 			Self::release_tariff(id);
 		}
@@ -74,10 +105,40 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::MeterClosed {
 			meter,
 			owner: owner.clone(),
-			refunded,
-			paid,
-			forfeited,
-			written_off,
+			refunded: s.refunded,
+			paid: s.paid,
+			forfeited: s.forfeited,
+			written_off: s.written_off,
+		});
+		Ok(())
+	}
+
+	/// Ends the tenancy of `old_owner`: its account is settled and refunded, and the meter
+	/// goes on at the same tariff for the next household with nothing owed and nothing
+	/// inherited (no credit, debt, emergency credit, block-tier energy or forecast).
+	pub(crate) fn end_tenancy(meter: MeterId, old_owner: &T::AccountId) -> DispatchResult {
+		let Some(mut account) = MeterAccounts::<T>::get(meter) else { return Ok(()) };
+		let s = Self::settle(meter, &mut account, old_owner)?;
+		account.tier_counter = TierCounter::default();
+		account.remainder_milli = 0;
+		account.daily_energy_cost = Zero::zero();
+		if account.standing_paid_until != 0 {
+			// The leaving household paid whole days; the part of a day before the handover
+			// is charged to neither household.
+			account.standing_paid_until = Self::now().max(account.standing_paid_until);
+		}
+		let now = Self::now();
+		if let Some(params) = Self::params_at(&account, now) {
+			Self::set_relay(meter, &mut account, &params, now);
+		}
+		MeterAccounts::<T>::insert(meter, account);
+		Self::deposit_event(Event::TenancyEnded {
+			meter,
+			owner: old_owner.clone(),
+			refunded: s.refunded,
+			paid: s.paid,
+			forfeited: s.forfeited,
+			written_off: s.written_off,
 		});
 		Ok(())
 	}

@@ -1,36 +1,57 @@
-//! The meter's supply (relay) state: `Connected -> LowCredit -> Emergency -> Disconnected`
-//! and back, decided by `pricing::relay_state` from credit, emergency credit and friendly
-//! hours, with an event for every change.
+//! The meter's supply state: `Connected -> LowCredit -> Emergency -> Disconnected` and back,
+//! decided by `pricing::relay_state` from credit, emergency credit and the protection rules,
+//! with an event for every change.
+//!
+//! A disconnection is ordered only at a **chain time** outside the tariff's friendly hours,
+//! and only on information at most [`Config::MaxDisconnectionLag`] old: a backlog of readings
+//! uploaded after an outage, or a meter whose clock runs behind, never cuts a household off.
+//! Top-ups, emergency credit and readings are all judged on the same time base, the block's.
 
 use crate::{pallet::*, pricing, types::*};
+use frame_support::traits::Get;
 use sp_runtime::traits::{SaturatedConversion, Saturating};
 use wattcoin_primitives::{MeterId, Moment};
 
 impl<T: Config> Pallet<T> {
-	/// The relay state `account` must be in under `params` at time `at`.
+	/// Whether no disconnection may be ordered now on information measured at `as_of`: the
+	/// chain's time is inside the friendly hours of `params`, or `as_of` is more than
+	/// `MaxDisconnectionLag` ago.
+	pub(crate) fn protected(params: &TariffParamsOf<T>, as_of: Moment) -> bool {
+		let now = Self::now();
+		pricing::is_friendly(params.friendly_hours, params.utc_offset_minutes, now)
+			|| now.saturating_sub(as_of) > T::MaxDisconnectionLag::get()
+	}
+
+	/// The supply state `account` must be in under `params`; `protected`: no disconnection
+	/// may be ordered.
 	pub(crate) fn target_relay(
 		account: &MeterAccountOf<T>,
 		params: &TariffParamsOf<T>,
-		at: Moment,
+		protected: bool,
 	) -> RelayState {
 		pricing::relay_state(
 			account.relay,
 			account.credit.saturated_into(),
 			params.low_credit_threshold.saturated_into(),
 			account.emergency_granted.saturating_sub(account.emergency_used).saturated_into(),
-			pricing::is_friendly(params.friendly_hours, params.utc_offset_minutes, at),
+			protected,
 		)
 	}
 
-	/// Moves the relay to the state it must be in, with an event if it changes.
+	/// Moves the supply to the state it must be in now, on information measured at `as_of`
+	/// (a reading's end, or now for a call), with an event if it changes.
 	pub(crate) fn set_relay(
 		meter: MeterId,
 		account: &mut MeterAccountOf<T>,
 		params: &TariffParamsOf<T>,
-		at: Moment,
+		as_of: Moment,
 	) {
-		let to = Self::target_relay(account, params, at);
+		let to = Self::target_relay(account, params, Self::protected(params, as_of));
 		if to != account.relay {
+			if account.relay == RelayState::Disconnected && account.standing_paid_until != 0 {
+				// Standing charges start again at the reconnection: none for the days off.
+				account.standing_paid_until = account.standing_paid_until.max(Self::now());
+			}
 			Self::deposit_event(Event::RelayChanged { meter, from: account.relay, to });
 			account.relay = to;
 		}

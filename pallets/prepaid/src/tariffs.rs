@@ -58,7 +58,6 @@ impl<T: Config> Pallet<T> {
 			!t.versions.iter().any(|v| v.effective_from == effective_from),
 			Error::<T>::DuplicateChange
 		);
-		Self::prune_history(&mut t, now);
 		let at = t
 			.versions
 			.iter()
@@ -79,7 +78,12 @@ impl<T: Config> Pallet<T> {
 		effective_from: Moment,
 	) -> DispatchResult {
 		let mut t = Self::owned_tariff(tariff, &who)?;
-		ensure!(effective_from > Self::now(), Error::<T>::ChangeInForce);
+		let now = Self::now();
+		ensure!(effective_from > now, Error::<T>::ChangeInForce);
+		ensure!(
+			effective_from >= now.saturating_add(T::NoticePeriod::get()),
+			Error::<T>::InsideNoticePeriod
+		);
 		let index = t
 			.versions
 			.iter()
@@ -125,23 +129,18 @@ impl<T: Config> Pallet<T> {
 				account.tariff = Some(tariff);
 				account.next_tariff = None;
 				account.standing_paid_until = now;
+				// Billing starts now: energy measured before is not the tariff's.
+				account.last_billed = account.last_billed.max(now);
 				account.tier_counter = TierCounter::default();
 				if let Some(v) = t.version_at(now) {
 					Self::set_relay(meter, &mut account, &v.params, now);
 				}
 				Self::deposit_event(Event::TariffAssigned { meter, tariff, effective_from: now });
 			},
-			(Some(current), pending) if current == tariff => {
-				let (pending, _) = pending.ok_or(Error::<T>::AlreadyAssigned)?;
-				Self::release_tariff(pending);
-				account.next_tariff = None;
-				Self::deposit_event(Event::TariffSwitchCancelled { meter, tariff });
-			},
-			(Some(_), pending) => {
-				ensure!(pending.map(|p| p.0) != Some(tariff), Error::<T>::AlreadyAssigned);
-				if let Some((previous, _)) = pending {
-					Self::release_tariff(previous);
-				}
+			// A scheduled switch is final (the household was told of it) until billed.
+			(Some(_), Some(_)) => return Err(Error::<T>::SwitchPending.into()),
+			(Some(current), None) => {
+				ensure!(current != tariff, Error::<T>::AlreadyAssigned);
 				t.meters.saturating_inc();
 				Tariffs::<T>::insert(tariff, &t);
 				let effective_from = now.saturating_add(T::NoticePeriod::get());
@@ -170,18 +169,6 @@ impl<T: Config> Pallet<T> {
 				frame_support::defensive!("a meter's tariff exists");
 			},
 		});
-	}
-
-	/// Drops versions superseded at least `NoticePeriod` before `now`.
-	pub(crate) fn prune_history(t: &mut TariffOf<T>, now: Moment) {
-		let retention = T::NoticePeriod::get();
-		while t
-			.versions
-			.get(1)
-			.is_some_and(|next| next.effective_from.saturating_add(retention) <= now)
-		{
-			t.versions.remove(0);
-		}
 	}
 
 	/// The tariff a meter is billed at, at time `at` (a scheduled switch included).

@@ -229,7 +229,8 @@ pub struct MeterAccount<Balance> {
 	pub credit: Balance,
 	/// Owed to the operator, recovered from top-ups.
 	pub debt: Balance,
-	/// Emergency credit taken by the owner (0: none taken).
+	/// Emergency credit taken by the owner and still usable or owed (0: none taken). A
+	/// top-up lowers it to `emergency_used`: the unused part lapses, repaying does not reopen it.
 	pub emergency_granted: Balance,
 	/// Part of `emergency_granted` consumed and not yet repaid.
 	pub emergency_used: Balance,
@@ -243,31 +244,9 @@ pub struct MeterAccount<Balance> {
 	pub tier_counter: TierCounter,
 	/// Moving average of the energy cost per day (over about a week).
 	pub daily_energy_cost: Balance,
-	/// End of the last billed reading interval (0: none).
+	/// Billing covers energy up to this time: the end of the last billed reading, or the
+	/// meter's first assignment to a tariff (0: neither yet).
 	pub last_billed: Moment,
-	/// Energy consumed while the meter had no tariff.
+	/// Energy consumed while the meter had no tariff (before its first assignment).
 	pub unbilled_wh: WattHours,
-}
-
-/// How a top-up was split.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Default,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
-pub struct TopUpSplit<Balance> {
-	/// Added to the meter's credit.
-	pub to_credit: Balance,
-	/// Repaid emergency credit.
-	pub to_emergency: Balance,
-	/// Repaid debt.
-	pub to_debt: Balance,
 }

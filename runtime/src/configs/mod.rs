@@ -185,6 +185,9 @@ parameter_types! {
 	pub const PrepaidPalletId: PalletId = PalletId(*b"wt/prepd");
 	/// A tariff change or a switch of tariff takes effect at least 7 days after it is announced.
 	pub const TariffNoticePeriodMs: u64 = 7 * 24 * 60 * 60 * 1000;
+	/// A reading that ended more than 30 minutes before the block's time never orders a
+	/// disconnection (a backlog after an outage, a meter clock running behind).
+	pub const MaxDisconnectionLagMs: u64 = 30 * 60 * 1000;
 	/// At most a quarter of a top-up goes to repaying debt and used emergency credit.
 	pub const MaxRecoveryShare: Percent = Percent::from_percent(25);
 }
@@ -195,6 +198,7 @@ impl pallet_prepaid::Config for Runtime {
 	type UnixTime = Timestamp;
 	type PalletId = PrepaidPalletId;
 	type NoticePeriod = TariffNoticePeriodMs;
+	type MaxDisconnectionLag = MaxDisconnectionLagMs;
 	type MaxRecoveryShare = MaxRecoveryShare;
 	/// Time-of-use bands per tariff version.
 	type MaxBands = ConstU32<8>;

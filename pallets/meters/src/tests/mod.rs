@@ -431,6 +431,25 @@ fn set_owner_works() {
 }
 
 #[test]
+fn set_owner_settles_the_leaving_household_first() {
+	let (ext, _) = one_meter();
+	ext.build_and_execute(|| {
+		assert_ok!(PalletMeters::set_owner(signed(ALICE), M1, OTHER_OWNER));
+		assert_eq!(owner_changes(), vec![(M1, OWNER, OTHER_OWNER)]);
+		// The same owner again: no change of tenancy, nothing settled.
+		assert_ok!(PalletMeters::set_owner(signed(ALICE), M1, OTHER_OWNER));
+		assert_eq!(owner_changes().len(), 1);
+		// A settlement that fails refuses the change.
+		refuse_owner_change(true);
+		assert_noop!(
+			PalletMeters::set_owner(signed(ALICE), M1, OWNER),
+			DispatchError::Other("the leaving household's refund failed")
+		);
+		assert_eq!(info(M1).owner, OTHER_OWNER);
+	});
+}
+
+#[test]
 fn set_owner_errors() {
 	let (ext, _) = one_meter();
 	ext.operator(BOB).build_and_execute(|| {

@@ -1,4 +1,5 @@
-//! Assigning a tariff to a meter: first assignment, switches with notice, cancelling.
+//! Assigning a tariff to a meter: first assignment, switches with notice (the rule that a
+//! scheduled switch is final is in `notice.rs`).
 
 use super::*;
 
@@ -59,29 +60,22 @@ fn switching_tariff_needs_notice_and_prices_each_side() {
 }
 
 #[test]
-fn a_switch_can_be_replaced_or_cancelled() {
+fn a_scheduled_switch_is_final_until_billed() {
 	ExtBuilder::default().build_and_execute(|| {
 		let a = funded_meter(METER, flat(1), 0);
 		let b = create(OPERATOR, flat(2));
 		let c = create(OPERATOR, flat(3));
 		assign(METER, b);
-		assert_noop!(
-			Prepaid::assign_tariff(signed(OPERATOR), METER, b),
-			Error::<Test>::AlreadyAssigned
-		);
 		set_now(t0() + DAY_MS);
-		assign(METER, c);
-		assert_eq!(account(METER).next_tariff, Some((c, t0() + 8 * DAY_MS)));
-		assert_eq!(Tariffs::<Test>::get(b).unwrap().meters, 0);
-		assert_eq!(Tariffs::<Test>::get(c).unwrap().meters, 1);
-		assign(METER, a);
-		assert_eq!(last_event(), Event::TariffSwitchCancelled { meter: METER, tariff: a });
-		assert_eq!(account(METER).next_tariff, None);
+		for other in [a, b, c] {
+			assert_noop!(
+				Prepaid::assign_tariff(signed(OPERATOR), METER, other),
+				Error::<Test>::SwitchPending
+			);
+		}
+		assert_eq!(account(METER).next_tariff, Some((b, t0() + 7 * DAY_MS)));
+		assert_eq!(Tariffs::<Test>::get(b).unwrap().meters, 1);
 		assert_eq!(Tariffs::<Test>::get(c).unwrap().meters, 0);
-		assert_noop!(
-			Prepaid::assign_tariff(signed(OPERATOR), METER, a),
-			Error::<Test>::AlreadyAssigned
-		);
 	});
 }
 

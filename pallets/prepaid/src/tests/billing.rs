@@ -22,6 +22,39 @@ fn consumption_without_a_tariff_is_recorded_unbilled() {
 }
 
 #[test]
+fn energy_used_before_the_first_tariff_is_not_billed() {
+	ExtBuilder::default().build_and_execute(|| {
+		top_up(OWNER, METER, 10 * UNIT);
+		consume(METER, at_hour(0), at_hour(1), 1_000);
+		// The operator assigns a tariff at 02:00; the next reading covers 01:00-03:00.
+		set_now(at_hour(2));
+		let id = create(OPERATOR, flat(UNIT));
+		assign(METER, id);
+		consume(METER, at_hour(1), at_hour(3), 2_000);
+		// Half of its energy was used before 02:00: recorded unbilled, not priced.
+		let a = account(METER);
+		assert_eq!((a.credit, a.unbilled_wh), (9 * UNIT, 2_000));
+		assert_eq!(revenue(OPERATOR), UNIT);
+	});
+}
+
+#[test]
+fn the_forecast_starts_from_the_first_billed_reading() {
+	ExtBuilder::default().build_and_execute(|| {
+		top_up(OWNER, METER, 100 * UNIT);
+		consume(METER, at_hour(0), at_hour(1), 500);
+		set_now(at_hour(1));
+		let id = create(OPERATOR, flat(UNIT));
+		assign(METER, id);
+		// 1 kWh in an hour at 1 WATT: 24 WATT a day, from the first billed reading on
+		// (earlier a 168th of it after unbilled readings: four days left looked like 693).
+		consume(METER, at_hour(1), at_hour(2), 1_000);
+		assert_eq!(account(METER).daily_energy_cost, 24 * UNIT);
+		assert_eq!(Prepaid::meter_status(METER).unwrap().projected_days_left, Some(4));
+	});
+}
+
+#[test]
 fn relay_follows_credit_outside_friendly_hours() {
 	ExtBuilder::default().build_and_execute(|| {
 		let mut p = flat(UNIT);
@@ -98,6 +131,24 @@ fn standing_charges_accrue_per_day_even_without_energy() {
 		let status = Prepaid::meter_status(METER).unwrap();
 		assert_eq!(status.average_daily_cost, 500 * MILLIWATT);
 		assert_eq!(status.projected_days_left, Some(17));
+	});
+}
+
+#[test]
+fn no_standing_charge_accrues_while_the_supply_is_off() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut p = flat(UNIT);
+		p.standing_charge_per_day = UNIT;
+		funded_meter(METER, p, 0);
+		assert_eq!(relay(METER), RelayState::Disconnected);
+		// A month off supply, then a top-up: earlier 30 days of standing charges were waiting
+		// as debt, a lump recovered from every top-up for months.
+		set_now(t0() + 30 * DAY_MS);
+		top_up(NEIGHBOUR, METER, 10 * UNIT);
+		assert_eq!(relay(METER), RelayState::Connected);
+		consume(METER, t0() + 30 * DAY_MS, t0() + 31 * DAY_MS, 0);
+		let a = account(METER);
+		assert_eq!((a.credit, a.debt), (9 * UNIT, 0));
 	});
 }
 

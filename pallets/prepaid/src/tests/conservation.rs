@@ -14,6 +14,7 @@ enum Op {
 	Switch { meter: usize, tariff: usize },
 	Wait { hours: u64 },
 	Close { meter: usize },
+	Tenancy { meter: usize, to: usize },
 }
 
 const METERS: [MeterId; 3] = [METER, METER_2, METER_3];
@@ -64,6 +65,7 @@ fn arb_op() -> impl Strategy<Value = Op> {
 		1 => (0..3usize, 0..4usize).prop_map(|(meter, tariff)| Op::Switch { meter, tariff }),
 		1 => (0..200u64).prop_map(|hours| Op::Wait { hours }),
 		1 => (0..3usize).prop_map(|meter| Op::Close { meter }),
+		1 => (0..3usize, 0..3usize).prop_map(|(meter, to)| Op::Tenancy { meter, to }),
 	]
 }
 
@@ -78,7 +80,10 @@ fn sum_owed() -> Balance {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig {
+		cases: crate::tests::property_cases(96),
+		..ProptestConfig::default()
+	})]
 
 	#[test]
 	fn value_is_conserved(
@@ -100,6 +105,7 @@ proptest! {
 			let mut debited = 0u128;
 			let mut withdrawn = 0u128;
 			let mut closed = [false; 3];
+			let mut owners = OWNERS;
 			for op in ops {
 				let (credit0, revenue0, owed0) = (sum_credit(), sum_revenue(), sum_owed());
 				match op {
@@ -124,7 +130,7 @@ proptest! {
 						debited += credit0 - sum_credit();
 					},
 					Op::Emergency { meter } => {
-						let _ = Prepaid::take_emergency_credit(signed(OWNERS[meter]), METERS[meter]);
+						let _ = Prepaid::take_emergency_credit(signed(owners[meter]), METERS[meter]);
 						assert_eq!((sum_credit(), sum_revenue()), (credit0, revenue0));
 					},
 					Op::Withdraw { operator, share } => {
@@ -147,14 +153,29 @@ proptest! {
 					},
 					Op::Close { meter } => {
 						if closed[meter] { continue; }
-						let owner_before = free(OWNERS[meter]);
-						assert_ok!(<Prepaid as MeterLifecycle<AccountId>>::on_decommission(METERS[meter], &OWNERS[meter]));
-						let back = free(OWNERS[meter]) - owner_before;
+						let owner_before = free(owners[meter]);
+						assert_ok!(<Prepaid as MeterLifecycle<AccountId>>::on_decommission(METERS[meter], &owners[meter]));
+						let back = free(owners[meter]) - owner_before;
 						// The credit went to the owner or the operator.
 						assert_eq!(credit0 - sum_credit(), back + sum_revenue() - revenue0);
 						debited += sum_revenue() - revenue0;
 						closed[meter] = true;
 						unregister_meter(METERS[meter]);
+					},
+					Op::Tenancy { meter, to } => {
+						let new = PAYERS[to];
+						if closed[meter] || new == owners[meter] { continue; }
+						let owner_before = free(owners[meter]);
+						assert_ok!(<Prepaid as MeterLifecycle<AccountId>>::on_owner_change(METERS[meter], &owners[meter], &new));
+						let back = free(owners[meter]) - owner_before;
+						// The credit went to the leaving owner or the operator; the next
+						// household owes nothing.
+						assert_eq!(credit0 - sum_credit(), back + sum_revenue() - revenue0);
+						debited += sum_revenue() - revenue0;
+						let a = account(METERS[meter]);
+						assert_eq!((a.credit, a.debt, a.emergency_used), (0, 0, 0));
+						owners[meter] = new;
+						set_owner(METERS[meter], new);
 					},
 				}
 				// The pot holds exactly the credit and revenue, and no WATT was created

@@ -249,6 +249,38 @@ fn an_unused_grant_ends_with_the_next_top_up() {
 	});
 }
 
+#[test]
+fn emergency_credit_is_once_per_cycle_even_when_partly_repaid() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut p = flat(UNIT);
+		p.emergency_credit = UNIT;
+		funded_meter(METER, p, 0);
+		assert_ok!(Prepaid::take_emergency_credit(signed(OWNER), METER));
+		consume(METER, at_hour(1), at_hour(2), 600);
+		assert_eq!(account(METER).emergency_used, 600 * MILLIWATT);
+		// A quarter of 1.2 WATT repays 0.3 WATT of the emergency credit used; the unused
+		// part of the grant lapses with the top-up, as an untaken grant does.
+		top_up(NEIGHBOUR, METER, 1_200 * MILLIWATT);
+		let a = account(METER);
+		assert_eq!(
+			(a.credit, a.emergency_used, a.emergency_granted),
+			(900 * MILLIWATT, 300 * MILLIWATT, 300 * MILLIWATT)
+		);
+		// Repaying did not reopen the grant: what credit does not cover is debt.
+		consume(METER, at_hour(2), at_hour(3), 1_400);
+		let a = account(METER);
+		assert_eq!((a.credit, a.emergency_used, a.debt), (0, 300 * MILLIWATT, 500 * MILLIWATT));
+		// It can be taken again once fully repaid, not before.
+		assert_noop!(
+			Prepaid::take_emergency_credit(signed(OWNER), METER),
+			Error::<Test>::EmergencyCreditAlreadyTaken
+		);
+		top_up(NEIGHBOUR, METER, 4 * UNIT);
+		assert_eq!(account(METER).emergency_granted, 0);
+		assert_eq!(Prepaid::meter_status(METER).unwrap().emergency_credit_available, UNIT);
+	});
+}
+
 // ---------------------------------------------------------------------------------------
 // withdraw_revenue
 
@@ -288,5 +320,20 @@ fn withdraw_revenue_works_and_errors() {
 		assert_eq!(revenue(OPERATOR), 0);
 		assert!(!crate::Revenue::<Test>::contains_key(OPERATOR));
 		assert_eq!(Held::<Test>::get(), 7 * UNIT);
+	});
+}
+
+#[test]
+fn revenue_cannot_be_withdrawn_into_the_pot() {
+	ExtBuilder::default().build_and_execute(|| {
+		funded_meter(METER, flat(UNIT), 10 * UNIT);
+		consume(METER, at_hour(1), at_hour(2), 3_000);
+		// The pot already holds the revenue: "paying" it there would strand it, counted
+		// nowhere.
+		assert_noop!(
+			Prepaid::withdraw_revenue(signed(OPERATOR), Prepaid::pot(), UNIT),
+			Error::<Test>::DestinationIsPot
+		);
+		assert_eq!(revenue(OPERATOR), 3 * UNIT);
 	});
 }

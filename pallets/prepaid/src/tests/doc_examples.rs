@@ -3,6 +3,7 @@
 
 use super::*;
 
+#[docify::export]
 #[test]
 fn example_1_flat_price_and_carried_remainder() {
 	ExtBuilder::default().build_and_execute(|| {
@@ -109,6 +110,7 @@ fn example_7_readings_priced_at_their_own_time() {
 	});
 }
 
+#[docify::export]
 #[test]
 fn example_8_top_up_split() {
 	// Same as `top_up_recovers_emergency_then_debt_within_the_share`, as in the document.

@@ -24,8 +24,17 @@ mod doc_examples;
 mod genesis;
 mod invariants;
 mod lifecycle;
+mod notice;
 mod status;
+mod supply;
 mod tariffs;
+mod tenancy;
+
+/// Cases a property test runs: `default`, or `PROPTEST_CASES` when it is set (CI's property
+/// stage sets it to run at least 100,000 cases of each).
+fn property_cases(default: u32) -> u32 {
+	std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
 
 fn signed(who: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
@@ -90,6 +99,7 @@ fn max_weights_are_the_worst_cases() {
 	assert_eq!(<Prepaid as OnConsumption>::max_weight(), <() as WeightInfo>::on_consumption());
 	assert_eq!(
 		<Prepaid as MeterLifecycle<AccountId>>::max_weight(),
-		<() as WeightInfo>::on_decommission()
+		<() as WeightInfo>::on_owner_change()
 	);
+	assert!(<() as WeightInfo>::on_owner_change().all_gte(<() as WeightInfo>::on_decommission()));
 }

@@ -156,10 +156,38 @@ fn schedule_tariff_change_errors() {
 }
 
 #[test]
-fn history_is_dropped_only_after_the_notice_period() {
+fn late_readings_keep_their_price_however_many_changes_follow() {
+	ExtBuilder::default().build_and_execute(|| {
+		let id = funded_meter(METER, flat(UNIT), 100 * UNIT);
+		let week = 7 * DAY_MS;
+		for k in 1..=2 {
+			assert_ok!(Prepaid::schedule_tariff_change(
+				signed(OPERATOR),
+				id,
+				t0() + k * week,
+				flat((1 + k as u128) * UNIT)
+			));
+		}
+		// Three weeks on, another change: the terms of the first week, superseded two weeks
+		// ago, are still kept (earlier the first two weeks' versions were pruned here, and the
+		// late reading below was priced at the third week's 3 WATT).
+		set_now(t0() + 3 * week);
+		assert_ok!(Prepaid::schedule_tariff_change(signed(OPERATOR), id, t0() + 4 * week, flat(9)));
+		let times: Vec<Moment> =
+			Tariffs::<Test>::get(id).unwrap().versions.iter().map(|v| v.effective_from).collect();
+		assert_eq!(times, vec![t0(), t0() + week, t0() + 2 * week, t0() + 4 * week]);
+		// A meter offline since the first day uploads its backlog.
+		consume_at_chain_time(METER, t0(), t0() + DAY_MS, 1_000);
+		assert_eq!(credit(METER), 99 * UNIT);
+	});
+}
+
+#[test]
+fn a_tariff_with_all_its_versions_takes_no_more_changes() {
 	ExtBuilder::default().build_and_execute(|| {
 		let id = create(OPERATOR, flat(1));
 		let week = 7 * DAY_MS;
+		// MaxTariffVersions is 4 in the mock: the first version and three changes.
 		for k in 1..=3 {
 			assert_ok!(Prepaid::schedule_tariff_change(
 				signed(OPERATOR),
@@ -168,13 +196,11 @@ fn history_is_dropped_only_after_the_notice_period() {
 				flat(1 + k as u128)
 			));
 		}
-		// At t0 + 3 weeks the versions of t0 and t0 + 1w were superseded at least a week ago:
-		// both go; t0 + 2w (superseded just now) stays for late readings.
-		set_now(t0() + 3 * week);
-		assert_ok!(Prepaid::schedule_tariff_change(signed(OPERATOR), id, t0() + 4 * week, flat(9)));
-		let times: Vec<Moment> =
-			Tariffs::<Test>::get(id).unwrap().versions.iter().map(|v| v.effective_from).collect();
-		assert_eq!(times, vec![t0() + 2 * week, t0() + 3 * week, t0() + 4 * week]);
+		set_now(t0() + 10 * week);
+		assert_noop!(
+			Prepaid::schedule_tariff_change(signed(OPERATOR), id, t0() + 11 * week, flat(9)),
+			Error::<Test>::TooManyTariffVersions
+		);
 	});
 }
 
@@ -182,7 +208,7 @@ fn history_is_dropped_only_after_the_notice_period() {
 fn cancel_tariff_change_works_and_errors() {
 	ExtBuilder::default().build_and_execute(|| {
 		let id = create(OPERATOR, flat(1));
-		let later = t0() + 7 * DAY_MS;
+		let later = t0() + 8 * DAY_MS;
 		assert_ok!(Prepaid::schedule_tariff_change(signed(OPERATOR), id, later, flat(2)));
 		assert_noop!(
 			Prepaid::cancel_tariff_change(signed(OPERATOR_2), id, later),
@@ -224,13 +250,12 @@ fn cancel_tariff_change_works_and_errors() {
 }
 
 #[test]
-fn a_version_in_force_at_creation_covers_earlier_readings() {
+fn a_reading_from_before_the_first_assignment_is_not_billed() {
 	ExtBuilder::default().build_and_execute(|| {
-		let id = funded_meter(METER, flat(UNIT), 10 * UNIT);
-		let _ = id;
-		// A reading that started before the tariff existed is priced at its first version.
+		funded_meter(METER, flat(UNIT), 10 * UNIT);
+		// Earlier the first version also priced this hour before the meter had a tariff.
 		consume(METER, t0() - HOUR_MS, t0(), 1_000);
-		assert_eq!(credit(METER), 9 * UNIT);
+		assert_eq!((credit(METER), account(METER).unbilled_wh), (10 * UNIT, 1_000));
 	});
 }
 
@@ -252,10 +277,11 @@ fn retire_tariff_works_and_errors() {
 		// A meter scheduled to switch to a tariff keeps it in use.
 		assign(METER, spare);
 		assert_noop!(Prepaid::retire_tariff(signed(OPERATOR), spare), Error::<Test>::TariffInUse);
-		assign(METER, id); // cancels the switch
-		assert_ok!(Prepaid::retire_tariff(signed(OPERATOR), spare));
-		assert_eq!(last_event(), Event::TariffRetired { tariff: spare });
-		assert!(Tariffs::<Test>::get(spare).is_none());
+		// Once a reading has billed across the switch, the meter's old tariff is free.
+		consume(METER, t0(), t0() + 7 * DAY_MS + HOUR_MS, 0);
+		assert_ok!(Prepaid::retire_tariff(signed(OPERATOR), id));
+		assert_eq!(last_event(), Event::TariffRetired { tariff: id });
+		assert!(Tariffs::<Test>::get(id).is_none());
 		assert_eq!(OperatorTariffs::<Test>::get(OPERATOR), 1);
 		// The freed slot can be used again; ids are never reused.
 		create(OPERATOR, flat(3));
