@@ -109,7 +109,7 @@ describe('meter gateway -> off-chain worker -> billing', () => {
   });
 
   test('a disconnected meter of Alice\'s reconnects when Bob tops it up', async () => {
-    await waitFor(async () => (await status(LOW_CREDIT_METER)).relay.type === 'Disconnected',
+    await waitFor(async () => (await status(LOW_CREDIT_METER)).supply.type === 'Disconnected',
       120_000, `meter ${LOW_CREDIT_METER} to be disconnected`);
     const keyring = new Keyring({ type: 'sr25519' });
     const bob = keyring.addFromUri('//Bob');
@@ -119,10 +119,10 @@ describe('meter gateway -> off-chain worker -> billing', () => {
     const topUp = events.find(({ event }) => api.events.prepaid.ToppedUp.is(event));
     assert.ok(topUp, 'a Prepaid.ToppedUp event');
     assert.equal(topUp.event.data.payer.toString(), keyring.encodeAddress(bob.publicKey, api.registry.chainSS58));
-    const relay = events.find(({ event }) => api.events.prepaid.RelayChanged.is(event));
-    assert.ok(relay, 'a Prepaid.RelayChanged event');
-    assert.equal(relay.event.data.from.type, 'Disconnected');
-    assert.equal(relay.event.data.to.type, 'Connected');
+    const supply = events.find(({ event }) => api.events.prepaid.SupplyChanged.is(event));
+    assert.ok(supply, 'a Prepaid.SupplyChanged event');
+    assert.equal(supply.event.data.from.type, 'Disconnected');
+    assert.equal(supply.event.data.to.type, 'Connected');
     const owner = (await meterInfo(LOW_CREDIT_METER)).owner.toString();
     assert.equal(owner, keyring.encodeAddress(keyring.addFromUri('//Alice').publicKey, api.registry.chainSS58));
   });

@@ -12,7 +12,7 @@ use scale_info::TypeInfo;
 /// Identifier of a tariff, assigned by pallet-prepaid from a counter.
 pub type TariffId = u32;
 
-/// The state of a prepaid meter's supply relay, as ordered by the chain.
+/// The supply state of a prepaid meter: what the chain orders its switch to be.
 ///
 /// `Connected -> LowCredit -> Emergency -> Disconnected` as credit runs down, and back to
 /// `Connected` or `LowCredit` when the meter is topped up.
@@ -30,7 +30,7 @@ pub type TariffId = u32;
 	Default,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum RelayState {
+pub enum SupplyState {
 	/// Supply on, credit at or above the tariff's low-credit threshold.
 	#[default]
 	Connected,
@@ -76,8 +76,8 @@ pub struct PrepaidStatus<Balance> {
 	/// Emergency credit still available: what remains of the credit taken, or the tariff's
 	/// allowance if none is taken.
 	pub emergency_credit_available: Balance,
-	/// The relay state ordered by the chain.
-	pub relay: RelayState,
+	/// The supply state ordered by the chain.
+	pub supply: SupplyState,
 	/// The tariff in force, `None` if the meter has no tariff (its energy is recorded as
 	/// unbilled).
 	pub tariff: Option<TariffInForce<Balance>>,

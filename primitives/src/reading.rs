@@ -47,8 +47,8 @@ pub mod flags {
 	pub const POWER_FAILURE: u8 = 1 << 0;
 	/// The meter's cover or enclosure switch was opened since the previous reading.
 	pub const COVER_OPENED: u8 = 1 << 1;
-	/// The supply relay was open (load disconnected) when the reading was taken.
-	pub const RELAY_OPEN: u8 = 1 << 2;
+	/// The meter's switch was open (no supply to the household) when the reading was taken.
+	pub const SUPPLY_OFF: u8 = 1 << 2;
 	/// The meter's clock was not synchronised when the reading was taken (`at_ms` comes
 	/// from its free-running clock).
 	pub const CLOCK_UNSYNCED: u8 = 1 << 3;
@@ -59,7 +59,7 @@ pub mod flags {
 	/// A meter sets it only for readings it cannot send: never to skip readings it holds.
 	pub const GAP: u8 = 1 << 4;
 	/// Every bit version 2 defines.
-	pub const KNOWN: u8 = POWER_FAILURE | COVER_OPENED | RELAY_OPEN | CLOCK_UNSYNCED | GAP;
+	pub const KNOWN: u8 = POWER_FAILURE | COVER_OPENED | SUPPLY_OFF | CLOCK_UNSYNCED | GAP;
 	/// Bits reserved for later versions; they must be zero.
 	pub const RESERVED: u8 = !KNOWN;
 }

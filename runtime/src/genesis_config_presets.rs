@@ -69,7 +69,7 @@ fn dev_meter_registrations(
 		.collect()
 }
 
-/// The dev meter with little credit, owned by Alice, whose relay the demo sees open.
+/// The dev meter with little credit, owned by Alice, whose supply the demo sees cut.
 pub const DEV_LOW_CREDIT_METER: MeterId = 1000;
 /// Its credit at genesis.
 pub const DEV_LOW_CREDIT: Balance = WATT;

@@ -11,7 +11,7 @@ use sp_runtime::{
 	BuildStorage,
 };
 use wattcoin_primitives::{
-	prepaid_api::RelayState,
+	prepaid_api::SupplyState,
 	reading::{dev::dev_meter_pair, Reading, SignedReading},
 	MeterId,
 };
@@ -82,7 +82,7 @@ fn readings_are_billed_at_the_tariff_and_a_top_up_reconnects() {
 		let meter = DEV_LOW_CREDIT_METER;
 		let issuance = Balances::total_issuance();
 		assert_eq!(status(meter).credit, DEV_LOW_CREDIT);
-		assert_eq!(status(meter).relay, RelayState::LowCredit);
+		assert_eq!(status(meter).supply, SupplyState::LowCredit);
 
 		// The first reading sets the baseline; the second is 2 kWh later: 2 x 0.25 WATT.
 		assert_ok!(ingest(vec![
@@ -90,7 +90,7 @@ fn readings_are_billed_at_the_tariff_and_a_top_up_reconnects() {
 			reading(0, 2, NOON + 15 * MINUTE, 12_000)
 		]));
 		assert_eq!(status(meter).credit, DEV_LOW_CREDIT - 500 * MILLI_WATT);
-		assert_eq!(status(meter).relay, RelayState::LowCredit);
+		assert_eq!(status(meter).supply, SupplyState::LowCredit);
 
 		// The same readings again are refused by the authorization: never billed twice.
 		assert_eq!(
@@ -100,12 +100,12 @@ fn readings_are_billed_at_the_tariff_and_a_top_up_reconnects() {
 		assert_eq!(status(meter).credit, DEV_LOW_CREDIT - 500 * MILLI_WATT);
 
 		// 4 kWh more costs 1 WATT: the 0.5 WATT left is used up, 0.5 WATT becomes debt, and
-		// with no emergency credit taken and no friendly hours on this tariff the relay opens.
+		// with no emergency credit taken and no friendly hours on this tariff the supply is cut.
 		assert_ok!(ingest(vec![reading(0, 3, NOON + 30 * MINUTE, 16_000)]));
 		let disconnected = status(meter);
 		assert_eq!(disconnected.credit, 0);
 		assert_eq!(disconnected.debt, 500 * MILLI_WATT);
-		assert_eq!(disconnected.relay, RelayState::Disconnected);
+		assert_eq!(disconnected.supply, SupplyState::Disconnected);
 
 		// Bob tops up Alice's meter with 10 WATT: the debt is recovered first (within the 25%
 		// share), the rest is credit, and the meter reconnects.
@@ -117,7 +117,7 @@ fn readings_are_billed_at_the_tariff_and_a_top_up_reconnects() {
 		let reconnected = status(meter);
 		assert_eq!(reconnected.debt, 0);
 		assert_eq!(reconnected.credit, 10 * WATT - 500 * MILLI_WATT);
-		assert_eq!(reconnected.relay, RelayState::Connected);
+		assert_eq!(reconnected.supply, SupplyState::Connected);
 
 		// Billing moves WATT, it never creates or destroys it (ingestion pays no fee).
 		assert_eq!(Balances::total_issuance(), issuance);

@@ -117,7 +117,7 @@ fn indebted_meter<T: Config>(
 		debt: amount::<T>(500),
 		emergency_granted: amount::<T>(1_000),
 		emergency_used: amount::<T>(400),
-		relay: if credit.is_zero() { RelayState::Disconnected } else { RelayState::Connected },
+		supply: if credit.is_zero() { SupplyState::Disconnected } else { SupplyState::Connected },
 		remainder_milli: 999,
 		standing_paid_until: paid,
 		tier_counter: TierCounter::default(),
@@ -126,7 +126,7 @@ fn indebted_meter<T: Config>(
 		unbilled_wh: 0,
 	};
 	MeterAccounts::<T>::insert(METER, account);
-	Held::<T>::mutate(|h| *h = h.saturating_add(credit));
+	Liabilities::<T>::mutate(|h| *h = h.saturating_add(credit));
 	account
 }
 
@@ -255,7 +255,7 @@ mod benchmarks {
 
 		let account = MeterAccounts::<T>::get(meter).expect("meter account");
 		assert!(account.debt.is_zero() && account.emergency_used.is_zero());
-		assert_eq!(account.relay, RelayState::Connected);
+		assert_eq!(account.supply, SupplyState::Connected);
 	}
 
 	#[benchmark]
@@ -272,7 +272,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner::<T>()), meter);
 
-		assert_eq!(MeterAccounts::<T>::get(meter).map(|a| a.relay), Some(RelayState::Emergency));
+		assert_eq!(MeterAccounts::<T>::get(meter).map(|a| a.supply), Some(SupplyState::Emergency));
 	}
 
 	#[benchmark]
@@ -280,7 +280,7 @@ mod benchmarks {
 		let op = operator::<T>();
 		let held = plenty::<T>();
 		Revenue::<T>::insert(&op, held);
-		Held::<T>::mutate(|h| *h = h.saturating_add(held));
+		Liabilities::<T>::mutate(|h| *h = h.saturating_add(held));
 		let pot = Prepaid::<T>::pot();
 		T::Currency::set_balance(&pot, T::Currency::balance(&pot).saturating_add(held));
 		// To an account that does not exist yet.
@@ -296,7 +296,7 @@ mod benchmarks {
 	/// The per-reading debit path at its worst: a reading interval crossing every version of
 	/// the meter's tariff and of the tariff it switches to, each version with every band and
 	/// tier and spanning whole months, months of standing charges, credit running out
-	/// (a relay change and its event), the switch completed.
+	/// (a supply change and its event), the switch completed.
 	#[benchmark]
 	fn on_consumption() {
 		let op = operator::<T>();
@@ -320,7 +320,7 @@ mod benchmarks {
 
 		let account = MeterAccounts::<T>::get(METER).expect("meter account");
 		assert_eq!((account.tariff, account.next_tariff), (Some(b), None));
-		assert_eq!(account.relay, RelayState::Disconnected);
+		assert_eq!(account.supply, SupplyState::Disconnected);
 	}
 
 	/// A reading of a meter without a tariff.

@@ -19,7 +19,7 @@ impl<T: Config> Pallet<T> {
 			MeterAccounts::<T>::insert(c.meter, account);
 			return T::WeightInfo::on_consumption_unbilled();
 		};
-		let schedule = Self::schedule(&current, next.as_ref());
+		let timeline = Self::rates_timeline(&current, next.as_ref());
 		// No average yet (a new meter, a new tariff, a new household): the first rate is the
 		// forecast's start, not a seventh of it.
 		let first = account.daily_energy_cost.is_zero();
@@ -44,13 +44,13 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let energy =
-			pricing::energy_cost(&schedule, from, c.to_ms, energy_wh, account.tier_counter);
+			pricing::energy_cost(&timeline, from, c.to_ms, energy_wh, account.tier_counter);
 		// No standing charge while the supply is off: the days from a disconnection to the
-		// reconnection are never charged (`set_relay` moves `standing_paid_until` on).
-		let (standing, paid_until) = if account.relay == RelayState::Disconnected {
+		// reconnection are never charged (`set_supply` moves `standing_paid_until` on).
+		let (standing, paid_until) = if account.supply == SupplyState::Disconnected {
 			(0, account.standing_paid_until)
 		} else {
-			pricing::standing_charge(&schedule, account.standing_paid_until, until)
+			pricing::standing_charge(&timeline, account.standing_paid_until, until)
 		};
 		let (energy_units, remainder) = pricing::split_milli(energy.milli, account.remainder_milli);
 		let total: BalanceOf<T> = energy_units.saturating_add(standing).saturated_into();
@@ -87,7 +87,7 @@ impl<T: Config> Pallet<T> {
 			None => current.version_at(until),
 		};
 		if let Some(v) = params {
-			Self::set_relay(c.meter, &mut account, &v.params, until);
+			Self::set_supply(c.meter, &mut account, &v.params, until);
 		}
 		MeterAccounts::<T>::insert(c.meter, account);
 		T::WeightInfo::on_consumption()

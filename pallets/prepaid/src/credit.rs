@@ -2,7 +2,7 @@
 //! charging of a meter's account (credit first, then emergency credit, then debt).
 //!
 //! The pot ([`Pallet::pot`]) holds every meter's credit and every operator's revenue not yet
-//! withdrawn; [`Held`] is their sum. A reading moves credit to revenue inside the pot.
+//! withdrawn; [`Liabilities`] is their sum. A reading moves credit to revenue inside the pot.
 
 use crate::pallet::*;
 use frame_support::{
@@ -42,7 +42,7 @@ impl<T: Config> Pallet<T> {
 		let to_credit = amount.saturating_sub(to_emergency).saturating_sub(to_debt);
 		let recovered = to_emergency.saturating_add(to_debt);
 		account.credit = account.credit.checked_add(&to_credit).ok_or(ArithmeticError::Overflow)?;
-		let held = Held::<T>::get().checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
+		let held = Liabilities::<T>::get().checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
 		account.emergency_used.saturating_reduce(to_emergency);
 		account.debt.saturating_reduce(to_debt);
 		// Emergency credit is once per cycle: with a top-up the unused part of the grant
@@ -55,9 +55,9 @@ impl<T: Config> Pallet<T> {
 			let operator = Self::tariff_operator(&account, now).unwrap_or(summary.operator);
 			Revenue::<T>::mutate(&operator, |r| r.saturating_accrue(recovered));
 		}
-		Held::<T>::put(held);
+		Liabilities::<T>::put(held);
 		if let Some(params) = Self::params_at(&account, now) {
-			Self::set_relay(meter, &mut account, &params, now);
+			Self::set_supply(meter, &mut account, &params, now);
 		}
 		MeterAccounts::<T>::insert(meter, account);
 		Self::deposit_event(Event::ToppedUp {
@@ -85,7 +85,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::CreditNotLow
 		);
 		account.emergency_granted = params.emergency_credit;
-		Self::set_relay(meter, &mut account, &params, now);
+		Self::set_supply(meter, &mut account, &params, now);
 		MeterAccounts::<T>::insert(meter, account);
 		Self::deposit_event(Event::EmergencyCreditTaken { meter, amount: params.emergency_credit });
 		Ok(())
@@ -107,7 +107,7 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Revenue::<T>::insert(&who, left);
 		}
-		Held::<T>::mutate(|h| h.saturating_reduce(amount));
+		Liabilities::<T>::mutate(|h| h.saturating_reduce(amount));
 		Self::deposit_event(Event::RevenueWithdrawn { operator: who, dest, amount });
 		Ok(())
 	}

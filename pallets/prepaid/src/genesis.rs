@@ -52,11 +52,11 @@ impl<T: Config> Pallet<T> {
 			if !credit.is_zero() {
 				T::Currency::mint_into(&pot, *credit).expect("genesis credit mints");
 			}
-			Held::<T>::mutate(|h| h.saturating_accrue(*credit));
+			Liabilities::<T>::mutate(|h| h.saturating_accrue(*credit));
 			let mut account =
 				MeterAccountOf::<T> { tariff: *tariff, credit: *credit, ..Default::default() };
 			if let Some(params) = Pallet::<T>::params_at(&account, 0) {
-				account.relay = Pallet::<T>::target_relay(
+				account.supply = Pallet::<T>::target_supply(
 					&account,
 					&params,
 					Pallet::<T>::protected(&params, 0),

@@ -15,7 +15,7 @@ impl<T: Config> Pallet<T> {
 			credit = credit.checked_add(&a.credit).ok_or("credit sum overflows")?;
 			ensure!(a.remainder_milli < 1000, "remainder below one unit");
 			ensure!(a.emergency_used <= a.emergency_granted, "emergency used within granted");
-			if matches!(a.relay, RelayState::Emergency | RelayState::Disconnected) {
+			if matches!(a.supply, SupplyState::Emergency | SupplyState::Disconnected) {
 				ensure!(a.credit.is_zero(), "a meter with credit is on supply");
 			}
 			match a.tariff {
@@ -39,7 +39,7 @@ impl<T: Config> Pallet<T> {
 			revenue = revenue.checked_add(&r).ok_or("revenue sum overflows")?;
 		}
 		let held = credit.checked_add(&revenue).ok_or("held sum overflows")?;
-		ensure!(held == Held::<T>::get(), "Held is the sum of credit and revenue");
+		ensure!(held == Liabilities::<T>::get(), "Liabilities is the sum of credit and revenue");
 
 		let balance = T::Currency::balance(&Self::pot());
 		if !held.is_zero() || !balance.is_zero() {

@@ -27,7 +27,7 @@
 //! 6. After every reading and every payment the meter's **supply state** follows its credit:
 //!    `Connected`, `LowCredit`, `Emergency` (on emergency credit the owner took with
 //!    [`take_emergency_credit`](Pallet::take_emergency_credit)) or `Disconnected`, each change
-//!    an [`Event::RelayChanged`]. No disconnection is ordered at a chain time inside the
+//!    an [`Event::SupplyChanged`]. No disconnection is ordered at a chain time inside the
 //!    tariff's friendly hours, nor on a reading older than [`Config::MaxDisconnectionLag`].
 //! 7. When the household leaves (pallet-meters' `set_owner`) or the meter is decommissioned,
 //!    [`MeterLifecycle`] settles its account and refunds its unused credit; the next household
@@ -61,9 +61,9 @@
 //! | `pricing.rs`, `types.rs` | pure pricing functions; stored types |
 //!
 //! ## Invariants (checked by `try_state`, and after every unit test)
-//! - [`Held`] is the sum of all meters' credit and all operators' revenue (a reading moves
+//! - [`Liabilities`] is the sum of all meters' credit and all operators' revenue (a reading moves
 //!   credit to revenue inside the pot, so the per-reading path does not write it);
-//! - the pot's balance is at least `Held + ED` (exactly that unless someone transferred WATT
+//! - the pot's balance is at least `Liabilities + ED` (exactly that unless someone transferred WATT
 //!   to the pot account directly);
 //! - no meter with credit is `Emergency` or `Disconnected`; emergency credit used never
 //!   exceeds the grant; a meter without a tariff owes nothing;
@@ -239,7 +239,7 @@ pub mod pallet {
 	/// What the pot holds besides its existential deposit: the sum of all meters' credit and
 	/// all operators' revenue. A reading moves credit to revenue without changing it.
 	#[pallet::storage]
-	pub type Held<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+	pub type Liabilities<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -287,8 +287,8 @@ pub mod pallet {
 		},
 		/// The owner took `amount` of emergency credit, repaid from the next top-ups.
 		EmergencyCreditTaken { meter: MeterId, amount: BalanceOf<T> },
-		/// The meter's relay is ordered from `from` to `to`.
-		RelayChanged { meter: MeterId, from: RelayState, to: RelayState },
+		/// The meter's supply state is ordered from `from` to `to`.
+		SupplyChanged { meter: MeterId, from: SupplyState, to: SupplyState },
 		/// An operator withdrew revenue from the pot.
 		RevenueWithdrawn { operator: T::AccountId, dest: T::AccountId, amount: BalanceOf<T> },
 		/// A decommissioned meter's account was settled and closed: `refunded` to the owner,
@@ -498,7 +498,7 @@ pub mod pallet {
 		/// replaced, and the next switch can be scheduled once a reading has billed across it.
 		/// Errors: `NotOperator`, `UnknownMeter`, `NotMeterOperator`, `UnknownTariff`,
 		/// `NotTariffOwner`, `AlreadyAssigned`, `SwitchPending`. Events: `TariffAssigned`,
-		/// `RelayChanged` if the relay state changes (a meter without credit is disconnected
+		/// `SupplyChanged` if the supply state changes (a meter without credit is disconnected
 		/// when first assigned, outside friendly hours).
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::assign_tariff())]
@@ -518,7 +518,7 @@ pub mod pallet {
 		/// credit used, then the debt; the rest is credit. A meter with credit again is
 		/// reconnected. If the pot was never endowed, the payer also pays its existential
 		/// deposit (`PotEndowed`). Errors: `ZeroAmount`, `UnknownMeter`, the currency's
-		/// (insufficient funds), `Overflow`. Events: `ToppedUp`, `RelayChanged`.
+		/// (insufficient funds), `Overflow`. Events: `ToppedUp`, `SupplyChanged`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::top_up())]
 		pub fn top_up(
@@ -537,7 +537,7 @@ pub mod pallet {
 		/// zero), once per cycle: not again before what was used is fully repaid (a top-up
 		/// ends the unused part of a grant). A disconnected meter is reconnected (`Emergency`). Errors: `UnknownMeter`,
 		/// `NotMeterOwner`, `NoTariff`, `NoEmergencyCredit`, `EmergencyCreditAlreadyTaken`,
-		/// `CreditNotLow`. Events: `EmergencyCreditTaken`, `RelayChanged`.
+		/// `CreditNotLow`. Events: `EmergencyCreditTaken`, `SupplyChanged`.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::take_emergency_credit())]
 		pub fn take_emergency_credit(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {

@@ -5,7 +5,7 @@ use crate::{
 	self as pallet_prepaid,
 	pricing::{days_from_civil, DAY_MS, HOUR_MS},
 	types::*,
-	Config, Held, MeterAccounts, Revenue,
+	Config, Liabilities, MeterAccounts, Revenue,
 };
 use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
 use frame_support::{
@@ -258,7 +258,7 @@ pub fn prepaid_events() -> alloc::vec::Vec<crate::Event<Test>> {
 pub fn assert_pot_exact() {
 	let credit: Balance = MeterAccounts::<Test>::iter().map(|(_, a)| a.credit).sum();
 	let revenue: Balance = Revenue::<Test>::iter().map(|(_, r)| r).sum();
-	assert_eq!(Held::<Test>::get(), credit + revenue);
+	assert_eq!(Liabilities::<Test>::get(), credit + revenue);
 	assert_eq!(pot_balance(), credit + revenue + ED, "pot == credit + revenue + ED");
 }
 

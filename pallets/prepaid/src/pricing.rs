@@ -23,7 +23,7 @@
 //! Every function is total: no panics, no floats, checked or saturating arithmetic. Prices
 //! are bounded by [`MAX_PRICE`] so that no realistic input saturates.
 
-use crate::types::{Band, FriendlyHours, RelayState, TariffParams, Tier, TierCounter};
+use crate::types::{Band, FriendlyHours, SupplyState, TariffParams, Tier, TierCounter};
 use core::cmp::{max, min};
 use frame_support::traits::Get;
 use sp_runtime::{
@@ -377,25 +377,25 @@ pub fn months_by_length(low: i64, high: i64) -> [u64; 4] {
 	counts
 }
 
-/// A piece of schedule: the terms in force from a time on.
-pub type Schedule<'s, 'a, B> = &'s [(Moment, Rates<'a, B>)];
+/// A piece of timeline: the terms in force from a time on.
+pub type Timeline<'s, 'a, B> = &'s [(Moment, Rates<'a, B>)];
 
-/// The interval `[from, to)` of schedule entry `i`: the first entry also covers all earlier
+/// The interval `[from, to)` of timeline entry `i`: the first entry also covers all earlier
 /// times, the last all later ones.
-fn entry_bounds<B>(schedule: Schedule<B>, i: usize) -> (i128, i128) {
+fn entry_bounds<B>(timeline: Timeline<B>, i: usize) -> (i128, i128) {
 	let start =
-		if i == 0 { i128::MIN } else { schedule.get(i).map_or(i128::MIN, |e| i128::from(e.0)) };
-	let end = schedule.get(i + 1).map_or(i128::MAX, |e| i128::from(e.0));
+		if i == 0 { i128::MIN } else { timeline.get(i).map_or(i128::MIN, |e| i128::from(e.0)) };
+	let end = timeline.get(i + 1).map_or(i128::MAX, |e| i128::from(e.0));
 	(start, end)
 }
 
-/// The schedule entry in force at `t`.
-pub fn rates_at<'s, 'a, B>(schedule: Schedule<'s, 'a, B>, t: Moment) -> Option<&'s Rates<'a, B>> {
-	schedule
+/// The timeline entry in force at `t`.
+pub fn rates_at<'s, 'a, B>(timeline: Timeline<'s, 'a, B>, t: Moment) -> Option<&'s Rates<'a, B>> {
+	timeline
 		.iter()
 		.rev()
 		.find(|(from, _)| *from <= t)
-		.or_else(|| schedule.first())
+		.or_else(|| timeline.first())
 		.map(|(_, rates)| rates)
 }
 
@@ -408,12 +408,12 @@ pub struct EnergyCharge {
 	pub counter: TierCounter,
 }
 
-/// Prices `energy_wh` consumed uniformly over `[from_ms, to_ms)` at `schedule` (entries by
+/// Prices `energy_wh` consumed uniformly over `[from_ms, to_ms)` at `timeline` (entries by
 /// increasing time; empty: free), continuing the meter's block `counter`.
 ///
 /// Monotonic: with everything else fixed, more energy never costs less.
 pub fn energy_cost<B: Copy + UniqueSaturatedInto<u128>>(
-	schedule: Schedule<B>,
+	timeline: Timeline<B>,
 	from_ms: Moment,
 	to_ms: Moment,
 	energy_wh: WattHours,
@@ -442,8 +442,8 @@ pub fn energy_cost<B: Copy + UniqueSaturatedInto<u128>>(
 		counted = counted.saturating_add(energy);
 	};
 
-	for (i, (_, rates)) in schedule.iter().enumerate() {
-		let (start, end) = entry_bounds(schedule, i);
+	for (i, (_, rates)) in timeline.iter().enumerate() {
+		let (start, end) = entry_bounds(timeline, i);
 		let (a, b) = (max(from, start), min(to, end));
 		if a >= b {
 			continue;
@@ -481,11 +481,11 @@ pub fn energy_cost<B: Copy + UniqueSaturatedInto<u128>>(
 }
 
 /// Standing charges (whole units) for the full days elapsed from `paid_until` to `to`,
-/// each day charged at the entry of `schedule` in force when it starts, and the new
+/// each day charged at the entry of `timeline` in force when it starts, and the new
 /// `paid_until` (advanced by whole days only).
-pub fn standing_charge<B>(schedule: Schedule<B>, paid_until: Moment, to: Moment) -> (u128, Moment) {
+pub fn standing_charge<B>(timeline: Timeline<B>, paid_until: Moment, to: Moment) -> (u128, Moment) {
 	let days = to.saturating_sub(paid_until) / DAY_MS;
-	if days == 0 || schedule.is_empty() {
+	if days == 0 || timeline.is_empty() {
 		return (0, paid_until);
 	}
 	let anchor = i128::from(paid_until);
@@ -502,8 +502,8 @@ pub fn standing_charge<B>(schedule: Schedule<B>, paid_until: Moment, to: Moment)
 		.clamp(0, n)
 	};
 	let mut total = 0u128;
-	for (i, (_, rates)) in schedule.iter().enumerate() {
-		let (start, end) = entry_bounds(schedule, i);
+	for (i, (_, rates)) in timeline.iter().enumerate() {
+		let (start, end) = entry_bounds(timeline, i);
 		let count = first_day_from(end) - first_day_from(start);
 		if count > 0 {
 			total = total.saturating_add(rates.standing.saturating_mul(count as u128));
@@ -548,28 +548,28 @@ pub fn is_friendly(friendly: FriendlyHours, utc_offset_minutes: i16, t: Moment) 
 ///   friendly hours at the chain's time, or judged on old information), when a meter is never
 ///   disconnected (it stays `Emergency` if it was, `LowCredit` otherwise; one already
 ///   `Disconnected` stays so until topped up).
-pub fn relay_state(
-	previous: RelayState,
+pub fn supply_state(
+	previous: SupplyState,
 	credit: u128,
 	low_credit_threshold: u128,
 	emergency_left: u128,
 	protected: bool,
-) -> RelayState {
+) -> SupplyState {
 	if credit > 0 {
 		if credit < low_credit_threshold {
-			RelayState::LowCredit
+			SupplyState::LowCredit
 		} else {
-			RelayState::Connected
+			SupplyState::Connected
 		}
 	} else if emergency_left > 0 {
-		RelayState::Emergency
+		SupplyState::Emergency
 	} else if protected {
 		match previous {
-			RelayState::Disconnected | RelayState::Emergency => previous,
-			RelayState::Connected | RelayState::LowCredit => RelayState::LowCredit,
+			SupplyState::Disconnected | SupplyState::Emergency => previous,
+			SupplyState::Connected | SupplyState::LowCredit => SupplyState::LowCredit,
 		}
 	} else {
-		RelayState::Disconnected
+		SupplyState::Disconnected
 	}
 }
 

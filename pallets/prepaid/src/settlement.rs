@@ -42,10 +42,10 @@ impl<T: Config> Pallet<T> {
 
 		// Standing charges up to now.
 		if let Some((current, next)) = Self::tariffs_until(account, now) {
-			let schedule = Self::schedule(&current, next.as_ref());
-			if account.standing_paid_until != 0 && account.relay != RelayState::Disconnected {
+			let timeline = Self::rates_timeline(&current, next.as_ref());
+			if account.standing_paid_until != 0 && account.supply != SupplyState::Disconnected {
 				let (standing, paid_until) =
-					pricing::standing_charge(&schedule, account.standing_paid_until, now);
+					pricing::standing_charge(&timeline, account.standing_paid_until, now);
 				Self::charge(account, standing.saturated_into());
 				account.standing_paid_until = paid_until;
 			}
@@ -83,7 +83,7 @@ impl<T: Config> Pallet<T> {
 		if let Some(operator) = &operator {
 			Self::pay_operator(operator, paid.saturating_add(forfeited));
 		}
-		Held::<T>::mutate(|h| h.saturating_reduce(refunded));
+		Liabilities::<T>::mutate(|h| h.saturating_reduce(refunded));
 		account.credit = Zero::zero();
 		account.debt = Zero::zero();
 		account.emergency_granted = Zero::zero();
@@ -129,7 +129,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let now = Self::now();
 		if let Some(params) = Self::params_at(&account, now) {
-			Self::set_relay(meter, &mut account, &params, now);
+			Self::set_supply(meter, &mut account, &params, now);
 		}
 		MeterAccounts::<T>::insert(meter, account);
 		Self::deposit_event(Event::TenancyEnded {

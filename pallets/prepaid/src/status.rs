@@ -24,7 +24,7 @@ impl<T: Config> Pallet<T> {
 			emergency_credit_available: account
 				.emergency_granted
 				.saturating_sub(account.emergency_used),
-			relay: account.relay,
+			supply: account.supply,
 			tariff: None,
 			credit_buys_wh: None,
 			average_daily_cost: account.daily_energy_cost,

@@ -1,5 +1,5 @@
 //! The meter's supply state: `Connected -> LowCredit -> Emergency -> Disconnected` and back,
-//! decided by `pricing::relay_state` from credit, emergency credit and the protection rules,
+//! decided by `pricing::supply_state` from credit, emergency credit and the protection rules,
 //! with an event for every change.
 //!
 //! A disconnection is ordered only at a **chain time** outside the tariff's friendly hours,
@@ -24,13 +24,13 @@ impl<T: Config> Pallet<T> {
 
 	/// The supply state `account` must be in under `params`; `protected`: no disconnection
 	/// may be ordered.
-	pub(crate) fn target_relay(
+	pub(crate) fn target_supply(
 		account: &MeterAccountOf<T>,
 		params: &TariffParamsOf<T>,
 		protected: bool,
-	) -> RelayState {
-		pricing::relay_state(
-			account.relay,
+	) -> SupplyState {
+		pricing::supply_state(
+			account.supply,
 			account.credit.saturated_into(),
 			params.low_credit_threshold.saturated_into(),
 			account.emergency_granted.saturating_sub(account.emergency_used).saturated_into(),
@@ -40,20 +40,20 @@ impl<T: Config> Pallet<T> {
 
 	/// Moves the supply to the state it must be in now, on information measured at `as_of`
 	/// (a reading's end, or now for a call), with an event if it changes.
-	pub(crate) fn set_relay(
+	pub(crate) fn set_supply(
 		meter: MeterId,
 		account: &mut MeterAccountOf<T>,
 		params: &TariffParamsOf<T>,
 		as_of: Moment,
 	) {
-		let to = Self::target_relay(account, params, Self::protected(params, as_of));
-		if to != account.relay {
-			if account.relay == RelayState::Disconnected && account.standing_paid_until != 0 {
+		let to = Self::target_supply(account, params, Self::protected(params, as_of));
+		if to != account.supply {
+			if account.supply == SupplyState::Disconnected && account.standing_paid_until != 0 {
 				// Standing charges start again at the reconnection: none for the days off.
 				account.standing_paid_until = account.standing_paid_until.max(Self::now());
 			}
-			Self::deposit_event(Event::RelayChanged { meter, from: account.relay, to });
-			account.relay = to;
+			Self::deposit_event(Event::SupplyChanged { meter, from: account.supply, to });
+			account.supply = to;
 		}
 	}
 }

@@ -133,7 +133,7 @@ impl<T: Config> Pallet<T> {
 				account.last_billed = account.last_billed.max(now);
 				account.tier_counter = TierCounter::default();
 				if let Some(v) = t.version_at(now) {
-					Self::set_relay(meter, &mut account, &v.params, now);
+					Self::set_supply(meter, &mut account, &v.params, now);
 				}
 				Self::deposit_event(Event::TariffAssigned { meter, tariff, effective_from: now });
 			},
@@ -205,14 +205,14 @@ impl<T: Config> Pallet<T> {
 		Some((current, next))
 	}
 
-	/// The pricing schedule of a meter's tariff, followed from `at` by the tariff it
+	/// The pricing timeline of a meter's tariff, followed from `at` by the tariff it
 	/// switches to.
-	pub(crate) fn schedule<'a>(
+	pub(crate) fn rates_timeline<'a>(
 		current: &'a TariffOf<T>,
 		next: Option<&'a (TariffOf<T>, Moment)>,
 	) -> Vec<(Moment, Rates<'a, BalanceOf<T>>)> {
 		let switch = next.map(|(_, at)| *at);
-		let mut schedule: Vec<(Moment, Rates<'a, BalanceOf<T>>)> = current
+		let mut timeline: Vec<(Moment, Rates<'a, BalanceOf<T>>)> = current
 			.versions
 			.iter()
 			.filter(|v| switch.is_none_or(|at| v.effective_from < at))
@@ -222,9 +222,9 @@ impl<T: Config> Pallet<T> {
 			let first = tariff.index_at(*at);
 			for (i, v) in tariff.versions.iter().enumerate().skip(first) {
 				let from = if i == first { *at } else { v.effective_from };
-				schedule.push((from, Rates::new(&v.params)));
+				timeline.push((from, Rates::new(&v.params)));
 			}
 		}
-		schedule
+		timeline
 	}
 }

@@ -13,7 +13,7 @@ use frame_support::{
 use scale_info::TypeInfo;
 use wattcoin_primitives::{Moment, WattHours};
 
-pub use wattcoin_primitives::prepaid_api::{RelayState, TariffId};
+pub use wattcoin_primitives::prepaid_api::{SupplyState, TariffId};
 
 /// A time-of-use band: hours of the day (in the tariff's local time) with their own price.
 ///
@@ -137,7 +137,7 @@ where
 	pub bands: BoundedVec<Band<Balance>, MaxBands>,
 	/// Inclining-block tiers over the calendar month's cumulative energy.
 	pub tiers: BoundedVec<Tier<Balance>, MaxTiers>,
-	/// Credit below which the relay state is `LowCredit`.
+	/// Credit below which the supply state is `LowCredit`.
 	pub low_credit_threshold: Balance,
 	/// Emergency credit the meter's owner may take when credit is low (0: none).
 	pub emergency_credit: Balance,
@@ -234,8 +234,8 @@ pub struct MeterAccount<Balance> {
 	pub emergency_granted: Balance,
 	/// Part of `emergency_granted` consumed and not yet repaid.
 	pub emergency_used: Balance,
-	/// Relay state last ordered.
-	pub relay: RelayState,
+	/// Supply state last ordered.
+	pub supply: SupplyState,
 	/// Thousandths of the smallest unit priced but not yet debited (`< 1000`).
 	pub remainder_milli: u16,
 	/// Standing charges are paid for every day up to this time.

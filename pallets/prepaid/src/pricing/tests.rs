@@ -1,7 +1,7 @@
 //! Unit and property tests of the pure pricing functions.
 
 use super::*;
-use crate::types::{Band, FriendlyHours, RelayState, TariffParams, Tier, TierCounter};
+use crate::types::{Band, FriendlyHours, SupplyState, TariffParams, Tier, TierCounter};
 use alloc::vec::Vec;
 use frame_support::{traits::ConstU32, BoundedVec};
 use proptest::prelude::*;
@@ -52,8 +52,8 @@ fn month_of(y: i64, m: u32) -> u32 {
 }
 
 fn cost(p: &Params, from: Moment, to: Moment, wh: u64, counter: TierCounter) -> EnergyCharge {
-	let schedule = [(0, Rates::new(p))];
-	energy_cost(&schedule, from, to, wh, counter)
+	let timeline = [(0, Rates::new(p))];
+	energy_cost(&timeline, from, to, wh, counter)
 }
 
 #[test]
@@ -259,10 +259,10 @@ fn blocks_restart_at_the_local_month_boundary() {
 	assert_eq!(c.counter, TierCounter { period: month_of(2026, 2), wh: 2_000 });
 }
 
-/// Reference: splits explicitly at every schedule entry, every local hour (for the time
+/// Reference: splits explicitly at every timeline entry, every local hour (for the time
 /// integral) and every local month (for the blocks), with no closed forms.
 fn reference_cost(
-	schedule: Schedule<u128>,
+	timeline: Timeline<u128>,
 	from: Moment,
 	to: Moment,
 	wh: u64,
@@ -276,8 +276,8 @@ fn reference_cost(
 	let mut sum = ExactSum::new(d);
 	let mut period = i64::from(counter.period);
 	let mut counted = u128::from(counter.wh) * d;
-	for (i, (_, rates)) in schedule.iter().enumerate() {
-		let (start, end) = entry_bounds(schedule, i);
+	for (i, (_, rates)) in timeline.iter().enumerate() {
+		let (start, end) = entry_bounds(timeline, i);
 		let (a, b) = (max(from, start), min(to, end));
 		let off = rates.offset_ms;
 		let mut t = a;
@@ -311,11 +311,11 @@ fn whole_months_inside_an_interval_start_at_zero() {
 	// Blocks from 0 at +1 and from 100 kWh at +2; base 0. A year-long silent interval of
 	// 3_650 kWh: every month gets its share (by length) and restarts at zero.
 	let p = with_tiers(params(0), &[(0, W), (100_000, 2 * W)]);
-	let schedule = [(0, Rates::new(&p))];
+	let timeline = [(0, Rates::new(&p))];
 	let (from, to) = (day(2026, 1, 15), day(2027, 1, 15));
 	let counter = TierCounter { period: month_of(2026, 1), wh: 50_000 };
-	let fast = energy_cost(&schedule, from, to, 3_650_000, counter);
-	let slow = reference_cost(&schedule, from, to, 3_650_000, counter);
+	let fast = energy_cost(&timeline, from, to, 3_650_000, counter);
+	let slow = reference_cost(&timeline, from, to, 3_650_000, counter);
 	assert_eq!(fast, slow);
 	assert_eq!(fast.counter.period, month_of(2027, 1));
 	// 10 kWh a day: January 2027's piece is 14 days, 140 kWh.
@@ -330,13 +330,13 @@ fn whole_months_inside_an_interval_start_at_zero() {
 fn schedule_entries_price_their_own_times() {
 	let (old, new) = (params(200 * W), params(300 * W));
 	let change = day(2026, 3, 10);
-	let schedule = [(0, Rates::new(&old)), (change, Rates::new(&new))];
+	let timeline = [(0, Rates::new(&old)), (change, Rates::new(&new))];
 	let c =
-		energy_cost(&schedule, change - HOUR_MS, change + HOUR_MS, 2_000, TierCounter::default());
+		energy_cost(&timeline, change - HOUR_MS, change + HOUR_MS, 2_000, TierCounter::default());
 	assert_eq!(c.milli, 1_000 * 200 * W + 1_000 * 300 * W);
 	// Entirely before the change (even if billed after it): the old price.
 	let c = energy_cost(
-		&schedule,
+		&timeline,
 		change - 3 * HOUR_MS,
 		change - 2 * HOUR_MS,
 		1_000,
@@ -355,8 +355,8 @@ fn schedule_entries_price_their_own_times() {
 	assert_eq!(c.milli, 1_000 * 300 * W);
 	assert_eq!(energy_cost::<u128>(&[], 0, 10, 10, TierCounter::default()).milli, 0);
 	assert!(rates_at::<u128>(&[], 5).is_none());
-	assert_eq!(rates_at(&schedule, change - 1).unwrap().hour_price(change - 1), 200 * W);
-	assert_eq!(rates_at(&schedule, change).unwrap().hour_price(change), 300 * W);
+	assert_eq!(rates_at(&timeline, change - 1).unwrap().hour_price(change - 1), 200 * W);
+	assert_eq!(rates_at(&timeline, change).unwrap().hour_price(change), 300 * W);
 }
 
 #[test]
@@ -367,19 +367,19 @@ fn standing_charges_per_elapsed_day() {
 	b.standing_charge_per_day = 600 * W;
 	let start = day(2026, 1, 5);
 	let change = start + 7 * DAY_MS + 12 * HOUR_MS;
-	let schedule = [(0, Rates::new(&a)), (change, Rates::new(&b))];
+	let timeline = [(0, Rates::new(&a)), (change, Rates::new(&b))];
 	// 9 days 5 hours: days 0..=7 start before the change, day 8 after.
-	let (charge, paid) = standing_charge(&schedule, start, start + 9 * DAY_MS + 5 * HOUR_MS);
+	let (charge, paid) = standing_charge(&timeline, start, start + 9 * DAY_MS + 5 * HOUR_MS);
 	assert_eq!(charge, 8 * 500 * W + 600 * W);
 	assert_eq!(paid, start + 9 * DAY_MS);
 	// Less than a day: nothing, nothing advanced.
-	assert_eq!(standing_charge(&schedule, start, start + DAY_MS - 1), (0, start));
+	assert_eq!(standing_charge(&timeline, start, start + DAY_MS - 1), (0, start));
 	// Backwards: nothing.
-	assert_eq!(standing_charge(&schedule, start, start - DAY_MS), (0, start));
+	assert_eq!(standing_charge(&timeline, start, start - DAY_MS), (0, start));
 	// A day starting exactly at the change is charged at the new terms.
-	let schedule = [(0, Rates::new(&a)), (start + DAY_MS, Rates::new(&b))];
+	let timeline = [(0, Rates::new(&a)), (start + DAY_MS, Rates::new(&b))];
 	assert_eq!(
-		standing_charge(&schedule, start, start + 2 * DAY_MS),
+		standing_charge(&timeline, start, start + 2 * DAY_MS),
 		(500 * W + 600 * W, start + 2 * DAY_MS)
 	);
 }
@@ -429,22 +429,22 @@ fn friendly_hours_and_weekdays() {
 }
 
 #[test]
-fn relay_state_machine() {
-	use RelayState::*;
+fn supply_state_machine() {
+	use SupplyState::*;
 	for prev in [Connected, LowCredit, Emergency, Disconnected] {
 		for friendly in [false, true] {
-			assert_eq!(relay_state(prev, 10, 5, 0, friendly), Connected);
-			assert_eq!(relay_state(prev, 5, 5, 0, friendly), Connected);
-			assert_eq!(relay_state(prev, 4, 5, 9, friendly), LowCredit);
-			assert_eq!(relay_state(prev, 0, 5, 1, friendly), Emergency);
-			assert_eq!(relay_state(prev, 1, 0, 0, friendly), Connected);
+			assert_eq!(supply_state(prev, 10, 5, 0, friendly), Connected);
+			assert_eq!(supply_state(prev, 5, 5, 0, friendly), Connected);
+			assert_eq!(supply_state(prev, 4, 5, 9, friendly), LowCredit);
+			assert_eq!(supply_state(prev, 0, 5, 1, friendly), Emergency);
+			assert_eq!(supply_state(prev, 1, 0, 0, friendly), Connected);
 		}
-		assert_eq!(relay_state(prev, 0, 5, 0, false), Disconnected);
+		assert_eq!(supply_state(prev, 0, 5, 0, false), Disconnected);
 	}
-	assert_eq!(relay_state(Connected, 0, 5, 0, true), LowCredit);
-	assert_eq!(relay_state(LowCredit, 0, 5, 0, true), LowCredit);
-	assert_eq!(relay_state(Emergency, 0, 5, 0, true), Emergency);
-	assert_eq!(relay_state(Disconnected, 0, 5, 0, true), Disconnected);
+	assert_eq!(supply_state(Connected, 0, 5, 0, true), LowCredit);
+	assert_eq!(supply_state(LowCredit, 0, 5, 0, true), LowCredit);
+	assert_eq!(supply_state(Emergency, 0, 5, 0, true), Emergency);
+	assert_eq!(supply_state(Disconnected, 0, 5, 0, true), Disconnected);
 }
 
 #[test]
@@ -465,13 +465,13 @@ fn extreme_inputs_do_not_panic() {
 		with_bands(params(MAX_PRICE), &[(0, 12, MAX_PRICE)]),
 		&[(0, MAX_PRICE), (1, MAX_PRICE)],
 	);
-	let schedule = [(0, Rates::new(&p)), (u64::MAX / 2, Rates::new(&p))];
+	let timeline = [(0, Rates::new(&p)), (u64::MAX / 2, Rates::new(&p))];
 	let counter = TierCounter { period: u32::MAX, wh: u64::MAX };
-	let c = energy_cost(&schedule, 0, u64::MAX, u64::MAX, counter);
+	let c = energy_cost(&timeline, 0, u64::MAX, u64::MAX, counter);
 	assert!(c.milli > 0);
-	let c = energy_cost(&schedule, u64::MAX, 0, u64::MAX, counter);
+	let c = energy_cost(&timeline, u64::MAX, 0, u64::MAX, counter);
 	assert!(c.milli > 0);
-	let _ = standing_charge(&schedule, 0, u64::MAX);
+	let _ = standing_charge(&timeline, 0, u64::MAX);
 	let _ = price_at(&Rates::new(&p), u64::MAX, TierCounter::default());
 	assert!(is_friendly(FriendlyHours { hours: 0x00FF_FFFF, weekdays: 0 }, 840, u64::MAX));
 	let _ = daily_average(u128::MAX, u128::MAX, 1, false);
@@ -542,7 +542,7 @@ prop_compose! {
 }
 
 prop_compose! {
-	/// A start in 2020..2036, a schedule of 1 to 3 versions around it, an interval of up to
+	/// A start in 2020..2036, a timeline of 1 to 3 versions around it, an interval of up to
 	/// `max_len` ms (0: an instant) and a counter of this month or the previous one.
 	fn arb_case(max_len: u64)(
 		versions in proptest::collection::vec(arb_params(), 1..4),
@@ -554,7 +554,7 @@ prop_compose! {
 		same_month in any::<bool>(),
 	) -> (Vec<(Moment, Params)>, Moment, Moment, u64, TierCounter) {
 		let mut at = start.saturating_sub(gaps[0] / 2);
-		let schedule = versions.into_iter().enumerate().map(|(i, p)| {
+		let timeline = versions.into_iter().enumerate().map(|(i, p)| {
 			let from = at;
 			at += gaps[i % 3] / 2 + 1;
 			(from, p)
@@ -563,12 +563,12 @@ prop_compose! {
 		let month = month_index(i128::from(start), -14 * HOUR);
 		let period = if same_month { month } else { month - 1 };
 		let counter = TierCounter { period: period as u32, wh: counted };
-		(schedule, start, start + len, wh, counter)
+		(timeline, start, start + len, wh, counter)
 	}
 }
 
-fn rates_of(schedule: &[(Moment, Params)]) -> Vec<(Moment, Rates<'_, u128>)> {
-	schedule.iter().map(|(t, p)| (*t, Rates::new(p))).collect()
+fn rates_of(timeline: &[(Moment, Params)]) -> Vec<(Moment, Rates<'_, u128>)> {
+	timeline.iter().map(|(t, p)| (*t, Rates::new(p))).collect()
 }
 
 proptest! {
@@ -593,9 +593,9 @@ proptest! {
 
 	#[test]
 	fn energy_cost_matches_the_explicit_reference(
-		(schedule, from, to, wh, counter) in arb_case(200 * DAY_MS),
+		(timeline, from, to, wh, counter) in arb_case(200 * DAY_MS),
 	) {
-		let rates = rates_of(&schedule);
+		let rates = rates_of(&timeline);
 		let fast = energy_cost(&rates, from, to, wh, counter);
 		let slow = reference_cost(&rates, from, to, wh, counter);
 		prop_assert_eq!(fast, slow);
@@ -603,10 +603,10 @@ proptest! {
 
 	#[test]
 	fn pricing_is_monotonic_in_energy(
-		(schedule, from, to, wh, counter) in arb_case(800 * DAY_MS),
+		(timeline, from, to, wh, counter) in arb_case(800 * DAY_MS),
 		extra in prop_oneof![0u64..10, 0u64..5_000_000],
 	) {
-		let rates = rates_of(&schedule);
+		let rates = rates_of(&timeline);
 		let less = energy_cost(&rates, from, to, wh, counter);
 		let more = energy_cost(&rates, from, to, wh + extra, counter);
 		prop_assert!(less.milli <= more.milli, "{} > {}", less.milli, more.milli);
@@ -618,9 +618,9 @@ proptest! {
 
 	#[test]
 	fn pricing_is_between_the_cheapest_and_dearest_rate(
-		(schedule, from, to, wh, counter) in arb_case(800 * DAY_MS),
+		(timeline, from, to, wh, counter) in arb_case(800 * DAY_MS),
 	) {
-		let rates = rates_of(&schedule);
+		let rates = rates_of(&timeline);
 		let c = energy_cost(&rates, from, to, wh, counter);
 		let cheapest = rates.iter().flat_map(|(_, r)| r.hourly).min().unwrap();
 		let dearest = rates.iter().flat_map(|(_, r)| r.hourly).max().unwrap();

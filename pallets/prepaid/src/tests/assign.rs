@@ -13,15 +13,15 @@ fn first_assignment_is_immediate() {
 		assert_eq!(a.next_tariff, None);
 		assert_eq!(a.standing_paid_until, t0());
 		assert_eq!(Tariffs::<Test>::get(id).unwrap().meters, 1);
-		// No credit: the relay opens.
-		assert_eq!(a.relay, RelayState::Disconnected);
+		// No credit: the supply is cut.
+		assert_eq!(a.supply, SupplyState::Disconnected);
 		assert_eq!(
 			prepaid_events()[1..],
 			[
-				Event::RelayChanged {
+				Event::SupplyChanged {
 					meter: METER,
-					from: RelayState::Connected,
-					to: RelayState::Disconnected
+					from: SupplyState::Connected,
+					to: SupplyState::Disconnected
 				},
 				Event::TariffAssigned { meter: METER, tariff: id, effective_from: t0() },
 			]

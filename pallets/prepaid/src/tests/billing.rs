@@ -55,27 +55,27 @@ fn the_forecast_starts_from_the_first_billed_reading() {
 }
 
 #[test]
-fn relay_follows_credit_outside_friendly_hours() {
+fn supply_follows_credit_outside_friendly_hours() {
 	ExtBuilder::default().build_and_execute(|| {
 		let mut p = flat(UNIT);
 		p.low_credit_threshold = 2 * UNIT;
 		funded_meter(METER, p, 5 * UNIT);
 		consume(METER, at_hour(10), at_hour(11), 2_000);
-		assert_eq!(relay(METER), RelayState::Connected);
+		assert_eq!(supply(METER), SupplyState::Connected);
 		consume(METER, at_hour(11), at_hour(12), 1_500);
-		assert_eq!(relay(METER), RelayState::LowCredit);
+		assert_eq!(supply(METER), SupplyState::LowCredit);
 		consume(METER, at_hour(12), at_hour(13), 2_000);
 		let a = account(METER);
-		assert_eq!((a.credit, a.debt, a.relay), (0, 500 * MILLIWATT, RelayState::Disconnected));
+		assert_eq!((a.credit, a.debt, a.supply), (0, 500 * MILLIWATT, SupplyState::Disconnected));
 		assert_eq!(revenue(OPERATOR), 5 * UNIT);
 		// While disconnected, standing charges (none here) and stray energy are debt.
 		consume(METER, at_hour(13), at_hour(14), 100);
 		assert_eq!(account(METER).debt, 600 * MILLIWATT);
 		assert_eq!(
-			relay_events(METER),
+			supply_events(METER),
 			vec![
-				(RelayState::Connected, RelayState::LowCredit),
-				(RelayState::LowCredit, RelayState::Disconnected)
+				(SupplyState::Connected, SupplyState::LowCredit),
+				(SupplyState::LowCredit, SupplyState::Disconnected)
 			]
 		);
 	});
@@ -90,12 +90,12 @@ fn weekends_are_friendly() {
 		let saturday = t0() + 5 * DAY_MS;
 		consume(METER, saturday + 12 * HOUR_MS, saturday + 13 * HOUR_MS, 3_000);
 		let a = account(METER);
-		assert_eq!((a.credit, a.debt, a.relay), (0, 2 * UNIT, RelayState::LowCredit));
+		assert_eq!((a.credit, a.debt, a.supply), (0, 2 * UNIT, SupplyState::LowCredit));
 		consume(METER, saturday + 13 * HOUR_MS, saturday + 36 * HOUR_MS, 1_000);
-		assert_eq!(relay(METER), RelayState::LowCredit); // Sunday
-												   // Monday 08:00: the first reading outside the friendly days disconnects.
+		assert_eq!(supply(METER), SupplyState::LowCredit); // Sunday
+													 // Monday 08:00: the first reading outside the friendly days disconnects.
 		consume(METER, saturday + 36 * HOUR_MS, saturday + 56 * HOUR_MS, 0);
-		assert_eq!(relay(METER), RelayState::Disconnected);
+		assert_eq!(supply(METER), SupplyState::Disconnected);
 		assert_eq!(account(METER).debt, 3 * UNIT);
 	});
 }
@@ -110,9 +110,9 @@ fn emergency_exhausted_in_friendly_hours_stays_on_until_they_end() {
 		assert_ok!(Prepaid::take_emergency_credit(signed(OWNER), METER));
 		consume(METER, at_hour(21), at_hour(23), 2_000);
 		let a = account(METER);
-		assert_eq!((a.emergency_used, a.debt, a.relay), (UNIT, UNIT, RelayState::Emergency));
+		assert_eq!((a.emergency_used, a.debt, a.supply), (UNIT, UNIT, SupplyState::Emergency));
 		consume(METER, at_hour(23), at_hour(31), 1_000);
-		assert_eq!(relay(METER), RelayState::Disconnected); // 07:00 is not friendly
+		assert_eq!(supply(METER), SupplyState::Disconnected); // 07:00 is not friendly
 	});
 }
 
@@ -140,12 +140,12 @@ fn no_standing_charge_accrues_while_the_supply_is_off() {
 		let mut p = flat(UNIT);
 		p.standing_charge_per_day = UNIT;
 		funded_meter(METER, p, 0);
-		assert_eq!(relay(METER), RelayState::Disconnected);
+		assert_eq!(supply(METER), SupplyState::Disconnected);
 		// A month off supply, then a top-up: earlier 30 days of standing charges were waiting
 		// as debt, a lump recovered from every top-up for months.
 		set_now(t0() + 30 * DAY_MS);
 		top_up(NEIGHBOUR, METER, 10 * UNIT);
-		assert_eq!(relay(METER), RelayState::Connected);
+		assert_eq!(supply(METER), SupplyState::Connected);
 		consume(METER, t0() + 30 * DAY_MS, t0() + 31 * DAY_MS, 0);
 		let a = account(METER);
 		assert_eq!((a.credit, a.debt), (9 * UNIT, 0));

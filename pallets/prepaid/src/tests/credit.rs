@@ -9,7 +9,7 @@ fn top_up_works_by_anyone() {
 		top_up(NEIGHBOUR, METER, 5 * UNIT);
 		assert_eq!(free(NEIGHBOUR), before - 5 * UNIT);
 		assert_eq!(credit(METER), 5 * UNIT);
-		assert_eq!(Held::<Test>::get(), 5 * UNIT);
+		assert_eq!(Liabilities::<Test>::get(), 5 * UNIT);
 		assert_eq!(pot_balance(), ED + 5 * UNIT);
 		assert_eq!(
 			last_event(),
@@ -22,8 +22,8 @@ fn top_up_works_by_anyone() {
 				to_debt: 0
 			}
 		);
-		// No tariff: relay untouched.
-		assert_eq!(relay(METER), RelayState::Connected);
+		// No tariff: supply state untouched.
+		assert_eq!(supply(METER), SupplyState::Connected);
 	});
 }
 
@@ -72,7 +72,7 @@ fn top_up_recovers_emergency_then_debt_within_the_share() {
 		consume(METER, at_hour(10), at_hour(11), 13_000);
 		let a = account(METER);
 		assert_eq!((a.credit, a.emergency_used, a.debt), (0, 3 * UNIT, 10 * UNIT));
-		assert_eq!(a.relay, RelayState::Disconnected);
+		assert_eq!(a.supply, SupplyState::Disconnected);
 		// 25% of 20 = 5: 3 to emergency, 2 to debt, 15 to credit.
 		top_up(NEIGHBOUR, METER, 20 * UNIT);
 		assert_eq!(
@@ -91,7 +91,7 @@ fn top_up_recovers_emergency_then_debt_within_the_share() {
 			(a.credit, a.emergency_used, a.emergency_granted, a.debt),
 			(15 * UNIT, 0, 0, 8 * UNIT)
 		);
-		assert_eq!(a.relay, RelayState::Connected);
+		assert_eq!(a.supply, SupplyState::Connected);
 		assert_eq!(revenue(OPERATOR), 5 * UNIT);
 		// The next top-up recovers debt only, again at most a quarter.
 		top_up(NEIGHBOUR, METER, 4 * UNIT);
@@ -107,17 +107,17 @@ fn top_up_reconnects() {
 		let mut p = flat(UNIT);
 		p.low_credit_threshold = 2 * UNIT;
 		funded_meter(METER, p, 0);
-		assert_eq!(relay(METER), RelayState::Disconnected);
+		assert_eq!(supply(METER), SupplyState::Disconnected);
 		top_up(OWNER, METER, UNIT);
-		assert_eq!(relay(METER), RelayState::LowCredit);
+		assert_eq!(supply(METER), SupplyState::LowCredit);
 		top_up(OWNER, METER, UNIT);
-		assert_eq!(relay(METER), RelayState::Connected);
+		assert_eq!(supply(METER), SupplyState::Connected);
 		assert_eq!(
-			relay_events(METER),
+			supply_events(METER),
 			vec![
-				(RelayState::Connected, RelayState::Disconnected),
-				(RelayState::Disconnected, RelayState::LowCredit),
-				(RelayState::LowCredit, RelayState::Connected),
+				(SupplyState::Connected, SupplyState::Disconnected),
+				(SupplyState::Disconnected, SupplyState::LowCredit),
+				(SupplyState::LowCredit, SupplyState::Connected),
 			]
 		);
 	});
@@ -143,7 +143,7 @@ fn emergency_credit_flow() {
 		p.low_credit_threshold = 2 * UNIT;
 		p.emergency_credit = 5 * UNIT;
 		funded_meter(METER, p, UNIT);
-		assert_eq!(relay(METER), RelayState::LowCredit);
+		assert_eq!(supply(METER), SupplyState::LowCredit);
 		assert_ok!(Prepaid::take_emergency_credit(signed(OWNER), METER));
 		assert_eq!(last_event(), Event::EmergencyCreditTaken { meter: METER, amount: 5 * UNIT });
 		assert_eq!(account(METER).emergency_granted, 5 * UNIT);
@@ -151,12 +151,12 @@ fn emergency_credit_flow() {
 		consume(METER, at_hour(10), at_hour(11), 3_000);
 		let a = account(METER);
 		assert_eq!((a.credit, a.emergency_used, a.debt), (0, 2 * UNIT, 0));
-		assert_eq!(a.relay, RelayState::Emergency);
+		assert_eq!(a.supply, SupplyState::Emergency);
 		// 4 kWh: 3 from emergency credit, 1 debt; nothing left: disconnected.
 		consume(METER, at_hour(11), at_hour(12), 4_000);
 		let a = account(METER);
 		assert_eq!((a.credit, a.emergency_used, a.debt), (0, 5 * UNIT, UNIT));
-		assert_eq!(a.relay, RelayState::Disconnected);
+		assert_eq!(a.supply, SupplyState::Disconnected);
 		assert_eq!(revenue(OPERATOR), UNIT);
 		// 10: a quarter repays emergency credit, the rest is credit; the grant stays until
 		// repaid in full, so the owner cannot take more meanwhile.
@@ -166,14 +166,14 @@ fn emergency_credit_flow() {
 			(a.credit, a.emergency_used, a.debt),
 			(7_500 * MILLIWATT, 2_500 * MILLIWATT, UNIT)
 		);
-		assert_eq!(a.relay, RelayState::Connected);
+		assert_eq!(a.supply, SupplyState::Connected);
 		assert_eq!(
-			relay_events(METER),
+			supply_events(METER),
 			vec![
-				(RelayState::Connected, RelayState::LowCredit),
-				(RelayState::LowCredit, RelayState::Emergency),
-				(RelayState::Emergency, RelayState::Disconnected),
-				(RelayState::Disconnected, RelayState::Connected),
+				(SupplyState::Connected, SupplyState::LowCredit),
+				(SupplyState::LowCredit, SupplyState::Emergency),
+				(SupplyState::Emergency, SupplyState::Disconnected),
+				(SupplyState::Disconnected, SupplyState::Connected),
 			]
 		);
 	});
@@ -185,9 +185,9 @@ fn emergency_credit_reconnects_a_disconnected_meter() {
 		let mut p = flat(UNIT);
 		p.emergency_credit = 5 * UNIT;
 		funded_meter(METER, p, 0);
-		assert_eq!(relay(METER), RelayState::Disconnected);
+		assert_eq!(supply(METER), SupplyState::Disconnected);
 		assert_ok!(Prepaid::take_emergency_credit(signed(OWNER), METER));
-		assert_eq!(relay(METER), RelayState::Emergency);
+		assert_eq!(supply(METER), SupplyState::Emergency);
 	});
 }
 
@@ -245,7 +245,7 @@ fn an_unused_grant_ends_with_the_next_top_up() {
 		assert_ok!(Prepaid::take_emergency_credit(signed(OWNER), METER));
 		top_up(OWNER, METER, UNIT);
 		assert_eq!(account(METER).emergency_granted, 0);
-		assert_eq!(relay(METER), RelayState::Connected);
+		assert_eq!(supply(METER), SupplyState::Connected);
 	});
 }
 
@@ -319,7 +319,7 @@ fn withdraw_revenue_works_and_errors() {
 		assert_ok!(Prepaid::withdraw_revenue(signed(OPERATOR), OPERATOR, 2 * UNIT));
 		assert_eq!(revenue(OPERATOR), 0);
 		assert!(!crate::Revenue::<Test>::contains_key(OPERATOR));
-		assert_eq!(Held::<Test>::get(), 7 * UNIT);
+		assert_eq!(Liabilities::<Test>::get(), 7 * UNIT);
 	});
 }
 

@@ -134,18 +134,21 @@ fn example_9_friendly_hours() {
 		p.friendly_hours = friendly(22, 7, 0b110_0000);
 		funded_meter(METER, p, 5 * UNIT);
 		consume(METER, at_hour(10), at_hour(11), 3_500);
-		assert_eq!((credit(METER), relay(METER)), (1_500 * MILLIWATT, RelayState::LowCredit));
+		assert_eq!((credit(METER), supply(METER)), (1_500 * MILLIWATT, SupplyState::LowCredit));
 		consume(METER, at_hour(21), at_hour(23), 2_000);
 		let a = account(METER);
-		assert_eq!((a.credit, a.debt, a.relay), (0, 500 * MILLIWATT, RelayState::LowCredit));
+		assert_eq!((a.credit, a.debt, a.supply), (0, 500 * MILLIWATT, SupplyState::LowCredit));
 		consume(METER, at_hour(23), at_hour(25), 1_000);
 		let a = account(METER);
-		assert_eq!((a.debt, a.relay), (1_500 * MILLIWATT, RelayState::LowCredit));
+		assert_eq!((a.debt, a.supply), (1_500 * MILLIWATT, SupplyState::LowCredit));
 		consume(METER, at_hour(31), at_hour(32), 200);
 		let a = account(METER);
-		assert_eq!((a.debt, a.relay), (1_700 * MILLIWATT, RelayState::Disconnected));
+		assert_eq!((a.debt, a.supply), (1_700 * MILLIWATT, SupplyState::Disconnected));
 		top_up(OWNER, METER, 4 * UNIT);
 		let a = account(METER);
-		assert_eq!((a.credit, a.debt, a.relay), (3 * UNIT, 700 * MILLIWATT, RelayState::Connected));
+		assert_eq!(
+			(a.credit, a.debt, a.supply),
+			(3 * UNIT, 700 * MILLIWATT, SupplyState::Connected)
+		);
 	});
 }

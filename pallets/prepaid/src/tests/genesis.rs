@@ -18,11 +18,11 @@ fn genesis_builds_tariffs_and_credit() {
 			assert_eq!(Tariffs::<Test>::get(0).unwrap().meters, 1);
 			assert_eq!(OperatorTariffs::<Test>::get(OPERATOR), 2);
 			assert_eq!(credit(METER), 10 * UNIT);
-			assert_eq!(relay(METER), RelayState::Connected);
-			assert_eq!(relay(METER_2), RelayState::Disconnected);
+			assert_eq!(supply(METER), SupplyState::Connected);
+			assert_eq!(supply(METER_2), SupplyState::Disconnected);
 			assert_eq!(credit(METER_3), 5 * UNIT);
 			assert_eq!(pot_balance(), ED + 15 * UNIT);
-			assert_eq!(Held::<Test>::get(), 15 * UNIT);
+			assert_eq!(Liabilities::<Test>::get(), 15 * UNIT);
 		});
 }
 

@@ -16,7 +16,7 @@ fn try_state_detects_a_credit_mismatch() {
 fn try_state_detects_an_underfunded_pot() {
 	ExtBuilder::default().build().execute_with(|| {
 		top_up(OWNER, METER, UNIT);
-		Held::<Test>::mutate(|h| *h += 1);
+		Liabilities::<Test>::mutate(|h| *h += 1);
 		MeterAccounts::<Test>::mutate(METER, |a| a.as_mut().unwrap().credit += 1);
 		assert!(Prepaid::do_try_state().is_err());
 	});
@@ -38,7 +38,7 @@ fn try_state_detects_a_connected_meter_marked_disconnected() {
 	ExtBuilder::default().build().execute_with(|| {
 		top_up(OWNER, METER, UNIT);
 		MeterAccounts::<Test>::mutate(METER, |a| {
-			a.as_mut().unwrap().relay = RelayState::Disconnected
+			a.as_mut().unwrap().supply = SupplyState::Disconnected
 		});
 		assert!(Prepaid::do_try_state().is_err());
 	});

@@ -6,12 +6,12 @@ use crate::{
 	mock::*,
 	pricing::{DAY_MS, HOUR_MS},
 	types::*,
-	Error, Event, Held, MeterAccounts, NextTariffId, OperatorTariffs, Tariffs,
+	Error, Event, Liabilities, MeterAccounts, NextTariffId, OperatorTariffs, Tariffs,
 };
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{traits::BadOrigin, DispatchError, TokenError};
 use wattcoin_primitives::{
-	prepaid_api::{RelayState, TariffInForce},
+	prepaid_api::{SupplyState, TariffInForce},
 	traits::{MeterLifecycle, OnConsumption},
 	MeterId, Moment,
 };
@@ -56,15 +56,15 @@ fn top_up(payer: AccountId, meter: MeterId, amount: Balance) {
 	assert_ok!(Prepaid::top_up(signed(payer), meter, amount));
 }
 
-fn relay(meter: MeterId) -> RelayState {
-	account(meter).relay
+fn supply(meter: MeterId) -> SupplyState {
+	account(meter).supply
 }
 
-fn relay_events(meter: MeterId) -> Vec<(RelayState, RelayState)> {
+fn supply_events(meter: MeterId) -> Vec<(SupplyState, SupplyState)> {
 	prepaid_events()
 		.into_iter()
 		.filter_map(|e| match e {
-			Event::RelayChanged { meter: m, from, to } if m == meter => Some((from, to)),
+			Event::SupplyChanged { meter: m, from, to } if m == meter => Some((from, to)),
 			_ => None,
 		})
 		.collect()
@@ -75,7 +75,7 @@ fn last_event() -> Event<Test> {
 }
 
 /// A meter of `OPERATOR` with a flat tariff at `price` and `credit` (assigned after the
-/// top-up, so no relay event).
+/// top-up, so no supply event).
 fn funded_meter(meter: MeterId, params: Params, credit: Balance) -> TariffId {
 	let id = create(OPERATOR, params);
 	if credit > 0 {

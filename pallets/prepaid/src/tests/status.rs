@@ -28,7 +28,7 @@ fn meter_status_reports() {
 		set_now(at_hour(15));
 		let s = Prepaid::meter_status(METER).unwrap();
 		assert_eq!(s.credit, 9_500 * MILLIWATT);
-		assert_eq!(s.relay, RelayState::Connected);
+		assert_eq!(s.supply, SupplyState::Connected);
 		assert_eq!(s.emergency_credit_available, 3 * UNIT);
 		assert_eq!(
 			s.tariff,

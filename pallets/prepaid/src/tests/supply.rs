@@ -30,8 +30,8 @@ fn a_reading_relayed_inside_friendly_hours_does_not_disconnect() {
 		consume_at_chain_time(METER, end - HOUR_MS, end, 2_000);
 		let a = account(METER);
 		assert_eq!((a.credit, a.debt), (0, UNIT));
-		assert_eq!(a.relay, RelayState::LowCredit);
-		assert!(!relay_events(METER).iter().any(|(_, to)| *to == RelayState::Disconnected));
+		assert_eq!(a.supply, SupplyState::LowCredit);
+		assert!(!supply_events(METER).iter().any(|(_, to)| *to == SupplyState::Disconnected));
 	});
 }
 
@@ -44,15 +44,15 @@ fn a_stale_reading_does_not_disconnect() {
 		// information that old.
 		set_now(friday() + 12 * HOUR_MS + 1);
 		consume_at_chain_time(METER, friday() + 10 * HOUR_MS, friday() + 11 * HOUR_MS, 2_000);
-		assert_eq!(relay(METER), RelayState::LowCredit);
+		assert_eq!(supply(METER), SupplyState::LowCredit);
 		// The next reading, fresh, disconnects.
 		consume_at_chain_time(METER, friday() + 11 * HOUR_MS, friday() + 12 * HOUR_MS, 0);
-		assert_eq!(relay(METER), RelayState::Disconnected);
+		assert_eq!(supply(METER), SupplyState::Disconnected);
 		assert_eq!(
-			relay_events(METER),
+			supply_events(METER),
 			vec![
-				(RelayState::Connected, RelayState::LowCredit),
-				(RelayState::LowCredit, RelayState::Disconnected)
+				(SupplyState::Connected, SupplyState::LowCredit),
+				(SupplyState::LowCredit, SupplyState::Disconnected)
 			]
 		);
 	});
@@ -65,7 +65,7 @@ fn a_reading_at_most_the_lag_old_disconnects_outside_friendly_hours() {
 		let end = friday() + 11 * HOUR_MS;
 		set_now(end + MaxDisconnectionLag::get());
 		consume_at_chain_time(METER, end - HOUR_MS, end, 2_000);
-		assert_eq!(relay(METER), RelayState::Disconnected);
+		assert_eq!(supply(METER), SupplyState::Disconnected);
 	});
 }
 
@@ -76,7 +76,7 @@ fn a_reading_from_a_clock_running_ahead_is_judged_at_chain_time() {
 		// The chain says 19:00 (friendly); the meter's clock says 09:00 the next day.
 		set_now(friday() + 19 * HOUR_MS);
 		consume_at_chain_time(METER, friday() + 18 * HOUR_MS, friday() + 33 * HOUR_MS, 2_000);
-		assert_eq!(relay(METER), RelayState::LowCredit);
+		assert_eq!(supply(METER), SupplyState::LowCredit);
 	});
 }
 
@@ -93,7 +93,7 @@ mod property {
 			..ProptestConfig::default()
 		})]
 
-		/// Every `RelayChanged { to: Disconnected }` is emitted at a chain time outside
+		/// Every `SupplyChanged { to: Disconnected }` is emitted at a chain time outside
 		/// friendly hours, by a reading that ended at most `MaxDisconnectionLag` before it (or
 		/// by a call made at that time).
 		#[test]
@@ -128,12 +128,12 @@ mod property {
 						};
 						let end = end.max(reading_end);
 						consume_at_chain_time(METER, reading_end, end, wh);
-						if relay_events(METER).iter().any(|(_, to)| *to == RelayState::Disconnected) {
+						if supply_events(METER).iter().any(|(_, to)| *to == SupplyState::Disconnected) {
 							assert!(clock.saturating_sub(end) <= MaxDisconnectionLag::get());
 						}
 						reading_end = end;
 					}
-					if relay_events(METER).iter().any(|(_, to)| *to == RelayState::Disconnected) {
+					if supply_events(METER).iter().any(|(_, to)| *to == SupplyState::Disconnected) {
 						assert!(
 							!crate::pricing::is_friendly(p.friendly_hours, 0, Pallet::<Test>::now()),
 							"disconnected at a friendly chain time"

@@ -33,7 +33,7 @@ fn the_leaving_household_takes_its_unused_credit() {
 		let a = account(METER);
 		assert_eq!((a.tariff, a.credit, a.debt, a.emergency_used), (Some(id), 0, 0, 0));
 		assert_eq!(revenue(OPERATOR), 2 * UNIT);
-		assert_eq!(Held::<Test>::get(), 2 * UNIT);
+		assert_eq!(Liabilities::<Test>::get(), 2 * UNIT);
 	});
 }
 
@@ -63,7 +63,7 @@ fn the_next_household_inherits_no_debt() {
 		// The new household's first top-up is all credit: nothing is recovered from it.
 		top_up(OWNER_2, METER, 4 * UNIT);
 		assert_eq!(credit(METER), 4 * UNIT);
-		assert_eq!(relay(METER), RelayState::Connected);
+		assert_eq!(supply(METER), SupplyState::Connected);
 	});
 }
 
