@@ -114,7 +114,7 @@ ensure_node() {
 # cargo resolves features per selection, so any other selection would compile the shared
 # dependencies a second time with other features.
 build_all() {
-	log "building the workspace (release; a cold build took 54 minutes on 2 cores, see docs/build.md)"
+	log "building the workspace (release; a cold build took 29 minutes on 2 cores, see docs/build.md)"
 	# --timings: \$CARGO_TARGET_DIR/cargo-timings/ keeps an HTML report of what each crate cost
 	# and what waited on what, the first thing to read when a build gets slower.
 	(cd "$REPO_ROOT" && cargo build --release --locked --workspace --all-targets --timings)
