@@ -113,12 +113,18 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
+mod issuance;
 #[cfg(test)]
 mod mock;
+mod redemption;
 #[cfg(test)]
 mod tests;
 pub mod types;
 pub mod weights;
+
+pub use redemption::BurnAndRecord;
 
 use core::marker::PhantomData;
 use frame_support::{
@@ -506,220 +512,5 @@ pub mod pallet {
 		) -> Option<BlockNumberFor<T>> {
 			UsedReceipts::<T>::get(&vendor, Self::receipt_hash(&receipt))
 		}
-	}
-}
-
-impl<T: Config> Pallet<T> {
-	/// The key under which a vendor's receipt is recorded.
-	pub fn receipt_hash(receipt: &[u8]) -> ReceiptHash {
-		sp_io::hashing::blake2_256(receipt)
-	}
-
-	/// What `vendor` may still issue in the current window; `None` if it is not licensed.
-	pub fn remaining_allowance_of(vendor: &T::AccountId) -> Option<BalanceOf<T>> {
-		let now = frame_system::Pallet::<T>::block_number();
-		Vendors::<T>::get(vendor).map(|info| info.remaining_at(now))
-	}
-
-	fn ensure_period(period: BlockNumberFor<T>) -> Result<(), Error<T>> {
-		if period.is_zero() || period < T::MinPeriod::get() {
-			return Err(Error::<T>::PeriodTooShort);
-		}
-		Ok(())
-	}
-
-	/// Mint `amount` to `to` on behalf of the licensed `vendor` against `receipt`: the body of
-	/// [`Pallet::issue`], with the same checks, storage changes and event.
-	pub fn do_issue(
-		vendor: &T::AccountId,
-		to: &T::AccountId,
-		amount: BalanceOf<T>,
-		receipt: ReceiptOf<T>,
-	) -> Result<(), DispatchError> {
-		ensure_nonzero::<T>(amount)?;
-		if receipt.is_empty() {
-			return Err(Error::<T>::EmptyReceipt.into());
-		}
-		let mut info = Vendors::<T>::get(vendor).ok_or(Error::<T>::NotLicensed)?;
-		let receipt_hash = Self::receipt_hash(&receipt);
-		if UsedReceipts::<T>::contains_key(vendor, receipt_hash) {
-			return Err(Error::<T>::DuplicateReceipt.into());
-		}
-
-		let now = frame_system::Pallet::<T>::block_number();
-		info.roll_window(now);
-		let issued_in_window = info
-			.issued_in_window
-			.checked_add(&amount)
-			.filter(|issued| *issued <= info.allowance)
-			.ok_or(Error::<T>::AllowanceExceeded)?;
-
-		match T::Currency::can_deposit(to, amount, Provenance::Minted) {
-			DepositConsequence::Success => {},
-			DepositConsequence::BelowMinimum => {
-				return Err(Error::<T>::BelowExistentialDeposit.into())
-			},
-			DepositConsequence::Overflow => return Err(ArithmeticError::Overflow.into()),
-			DepositConsequence::CannotCreate
-			| DepositConsequence::UnknownAsset
-			| DepositConsequence::Blocked => return Err(Error::<T>::CannotReceive.into()),
-		}
-		let total_issued =
-			TotalIssued::<T>::get().checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
-
-		let minted = T::Currency::mint_into(to, amount)?;
-		if minted != amount {
-			// `mint_into` mints exactly `amount` or fails.
-			defensive!("pallet-wattcoin: mint_into minted a different amount", (amount, minted));
-			return Err(DispatchError::Other(
-				"pallet-wattcoin: mint_into minted a different amount",
-			));
-		}
-
-		info.issued_in_window = issued_in_window;
-		info.total_issued.defensive_saturating_accrue(amount);
-		Vendors::<T>::insert(vendor, info);
-		UsedReceipts::<T>::insert(vendor, receipt_hash, now);
-		TotalIssued::<T>::put(total_issued);
-
-		Self::deposit_event(Event::Issued {
-			vendor: vendor.clone(),
-			beneficiary: to.clone(),
-			amount,
-			receipt,
-		});
-		Ok(())
-	}
-
-	/// Burn `amount` (plus any dust it would leave) from `holder`, to be paid out by the licensed
-	/// `vendor`: the body of [`Pallet::redeem`], with the same checks, storage changes and
-	/// event. Returns the redemption id and the amount burned.
-	pub fn do_redeem(
-		holder: &T::AccountId,
-		vendor: &T::AccountId,
-		amount: BalanceOf<T>,
-	) -> Result<(RedemptionId, BalanceOf<T>), DispatchError> {
-		ensure_nonzero::<T>(amount)?;
-		let mut info = Vendors::<T>::get(vendor).ok_or(Error::<T>::NotLicensed)?;
-		// Checked first: `can_withdraw` reports an amount above the total issuance as an
-		// underflow, while for the holder it is simply more than they have.
-		if amount > T::Currency::balance(holder) {
-			return Err(Error::<T>::InsufficientBalance.into());
-		}
-
-		let to_burn = match T::Currency::can_withdraw(holder, amount) {
-			WithdrawConsequence::Success => amount,
-			// The account would be left with `dust` below the existential deposit and reaped:
-			// redeem the dust too rather than let it be destroyed unpaid.
-			WithdrawConsequence::ReducedToZero(dust) => {
-				amount.checked_add(&dust).ok_or(ArithmeticError::Overflow)?
-			},
-			WithdrawConsequence::BalanceLow => return Err(Error::<T>::InsufficientBalance.into()),
-			WithdrawConsequence::Frozen
-			| WithdrawConsequence::WouldDie
-			| WithdrawConsequence::UnknownAsset => return Err(Error::<T>::FundsUnavailable.into()),
-			WithdrawConsequence::Underflow => return Err(ArithmeticError::Underflow.into()),
-			WithdrawConsequence::Overflow => return Err(ArithmeticError::Overflow.into()),
-		};
-		let total_redeemed =
-			TotalRedeemed::<T>::get().checked_add(&to_burn).ok_or(ArithmeticError::Overflow)?;
-		let id = NextRedemptionId::<T>::get();
-		let next_id = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-
-		let burned = T::Currency::burn_from(
-			holder,
-			to_burn,
-			Preservation::Expendable,
-			Precision::Exact,
-			Fortitude::Polite,
-		)?;
-		if burned != to_burn {
-			// `burn_from` with `Exact` precision burns exactly `to_burn` or fails.
-			defensive!("pallet-wattcoin: burn_from burned a different amount", (to_burn, burned));
-			return Err(DispatchError::Other(
-				"pallet-wattcoin: burn_from burned a different amount",
-			));
-		}
-
-		info.total_redeemed.defensive_saturating_accrue(burned);
-		Vendors::<T>::insert(vendor, info);
-		TotalRedeemed::<T>::put(total_redeemed);
-		NextRedemptionId::<T>::put(next_id);
-
-		Self::deposit_event(Event::Redeemed {
-			id,
-			holder: holder.clone(),
-			vendor: vendor.clone(),
-			amount: burned,
-		});
-		Ok((id, burned))
-	}
-
-	/// Check the pallet's invariants (see the crate docs). Run by `try_state` and after every
-	/// unit test.
-	#[cfg(any(feature = "try-runtime", test))]
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use frame_support::ensure;
-		use sp_runtime::traits::Saturating;
-
-		// Issuance: total == genesis + issued - redeemed - burned, without underflow.
-		let total = T::Currency::total_issuance();
-		let left = total
-			.checked_add(&TotalRedeemed::<T>::get())
-			.and_then(|x| x.checked_add(&TotalBurned::<T>::get()))
-			.ok_or("issuance accounting overflows")?;
-		let right = GenesisIssuance::<T>::get()
-			.checked_add(&TotalIssued::<T>::get())
-			.ok_or("issuance accounting overflows")?;
-		ensure!(
-			left == right,
-			"total issuance != GenesisIssuance + TotalIssued - TotalRedeemed - TotalBurned"
-		);
-
-		// Vendors: counter, bound and windows.
-		let now = frame_system::Pallet::<T>::block_number();
-		let mut count: u32 = 0;
-		let mut issued = BalanceOf::<T>::zero();
-		let mut redeemed = BalanceOf::<T>::zero();
-		for (_, info) in Vendors::<T>::iter() {
-			count = count.saturating_add(1);
-			ensure!(!info.period.is_zero(), "a vendor has a zero period");
-			ensure!(info.window_start <= now, "a vendor's window starts in the future");
-			ensure!(
-				(info.window_start % info.period).is_zero(),
-				"a vendor's window start is not a multiple of its period"
-			);
-			issued = issued.saturating_add(info.total_issued);
-			redeemed = redeemed.saturating_add(info.total_redeemed);
-		}
-		ensure!(count == Vendors::<T>::count(), "the vendor counter is wrong");
-		ensure!(count <= T::MaxVendors::get(), "more vendors than MaxVendors");
-		ensure!(issued <= TotalIssued::<T>::get(), "vendors issued more than TotalIssued");
-		ensure!(redeemed <= TotalRedeemed::<T>::get(), "vendors redeemed more than TotalRedeemed");
-		Ok(())
-	}
-}
-
-fn ensure_nonzero<T: Config>(amount: BalanceOf<T>) -> Result<(), Error<T>> {
-	if amount.is_zero() {
-		return Err(Error::<T>::ZeroAmount);
-	}
-	Ok(())
-}
-
-/// Burns what it is given and records it in [`TotalBurned`], so the issuance invariant holds.
-///
-/// Plug it in as pallet-transaction-payment's fee handler,
-/// `FungibleAdapter<Balances, BurnAndRecord<Runtime>>` (fees and tips), and as pallet-balances'
-/// `DustRemoval` (dust of reaped accounts). It emits no event: pallet-transaction-payment
-/// reports fees (`TransactionFeePaid`) and pallet-balances reports dust (`DustLost`).
-pub struct BurnAndRecord<T>(PhantomData<T>);
-
-impl<T: Config> OnUnbalanced<CreditOf<T>> for BurnAndRecord<T> {
-	fn on_nonzero_unbalanced(credit: CreditOf<T>) {
-		let amount = credit.peek();
-		// Dropping a credit burns it: the currency lowers its total issuance by `amount`.
-		drop(credit);
-		TotalBurned::<T>::mutate(|burned| burned.defensive_saturating_accrue(amount));
 	}
 }
