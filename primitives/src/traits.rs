@@ -55,6 +55,10 @@ pub enum MeterStatus {
 	Suspended,
 	/// A register regression was seen: readings are refused until the operator resumes it.
 	Tampered,
+	/// A reading implied more energy than the meter's rated power can deliver over its
+	/// interval: it is held, not billed, and readings are refused until the operator reviews
+	/// it (bills it, or makes it the meter's new baseline).
+	Implausible,
 }
 
 /// What other pallets may know of a registered meter.

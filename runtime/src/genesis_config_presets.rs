@@ -73,6 +73,10 @@ fn dev_meter_registrations(
 pub const DEV_LOW_CREDIT_METER: MeterId = 1000;
 /// Its credit at genesis.
 pub const DEV_LOW_CREDIT: Balance = WATT;
+/// Its rated power: 5 MW. The demo simulates it at 200 times a household's load (at most
+/// 6.7 kW x 200 = 1.3 MW) so that its credit runs out within minutes; at the default 24 kW its
+/// readings would wait for the operator's review as implausible (`docs/tariffs.md`).
+pub const DEV_LOW_CREDIT_METER_RATED_POWER_W: u32 = 5_000_000;
 /// The credit of every other dev meter at genesis.
 pub const DEV_METER_CREDIT: Balance = 50 * WATT;
 
@@ -157,7 +161,11 @@ fn testnet_genesis(
 				DEV_VENDOR_PERIOD,
 			)],
 		},
-		meters: MetersConfig { operators: vec![operator.clone()], meters },
+		meters: MetersConfig {
+			operators: vec![operator.clone()],
+			meters,
+			rated_powers: vec![(DEV_LOW_CREDIT_METER, DEV_LOW_CREDIT_METER_RATED_POWER_W)],
+		},
 		prepaid: PrepaidConfig {
 			tariffs: vec![(operator.clone(), flat_tariff()), (operator, time_of_use_tariff())],
 			meters: dev_meter_credits(),

@@ -79,7 +79,8 @@ fn meters_with_baseline<T: Config>(
 	let owner: T::AccountId = account("owner", 0, 0);
 	let ids: Vec<MeterId> = (0..count).map(|i| FIRST_METER + MeterId::from(i)).collect();
 	for meter in &ids {
-		let mut info = MeterInfo::new(operator.clone(), owner.clone(), key, 0);
+		let mut info =
+			MeterInfo::new(operator.clone(), owner.clone(), key, 0, T::DefaultRatedPowerW::get());
 		info.status = status;
 		info.last_seq = 1;
 		Meters::<T>::insert(meter, info);
@@ -93,12 +94,16 @@ fn meters_with_baseline<T: Config>(
 	ids
 }
 
-/// A batch with one new reading (seq 2 at 1 ms, 1 Wh more) of each meter, signed with `key`.
+/// A batch with one new reading (seq 2 at 1 s, 1 Wh more: plausible at any rated power of 4 W
+/// or more) of each meter, signed with `key`.
 fn batch_for<T: Config>(meters: &[MeterId], key: &DeviceKey) -> Result<BatchOf<T>, BenchmarkError> {
 	let readings = meters
 		.iter()
 		.map(|meter| {
-			sign::<T>(key, Reading { meter: *meter, seq: 2, at_ms: 1, cumulative_wh: 1, flags: 0 })
+			sign::<T>(
+				key,
+				Reading { meter: *meter, seq: 2, at_ms: 1_000, cumulative_wh: 1, flags: 0 },
+			)
 		})
 		.collect::<Result<Vec<_>, _>>()?;
 	BoundedVec::try_from(readings).map_err(|_| BenchmarkError::Stop("the batch fits MaxBatch"))
@@ -122,6 +127,7 @@ fn assert_all_accepted<T: Config>(n: u32) {
 			duplicates: 0,
 			rejected: 0,
 			tampered: 0,
+			implausible: 0,
 			energy_wh: n.into(),
 		}
 		.into(),
@@ -240,6 +246,38 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn set_rated_power() -> Result<(), BenchmarkError> {
+		let who = operator::<T>(0);
+		let key = device_key(SignatureScheme::Sr25519);
+		meters_with_baseline::<T>(1, key, MeterStatus::Active, &who);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), FIRST_METER, 48_000);
+
+		assert_eq!(Meters::<T>::get(FIRST_METER).map(|i| i.rated_power_w), Some(48_000));
+		Ok(())
+	}
+
+	/// Without billing: the call charges `OnConsumption::max_weight` on top for billing.
+	#[benchmark]
+	fn review_implausible_reading() -> Result<(), BenchmarkError> {
+		let who = operator::<T>(0);
+		let key = device_key(SignatureScheme::Sr25519);
+		meters_with_baseline::<T>(1, key, MeterStatus::Implausible, &who);
+		ReadingsUnderReview::<T>::insert(
+			FIRST_METER,
+			ReadingUnderReview { seq: 1, at_ms: 1_000, cumulative_wh: 1_000_000 },
+		);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), FIRST_METER, false);
+
+		assert_eq!(Meters::<T>::get(FIRST_METER).map(|i| i.status), Some(MeterStatus::Active));
+		assert!(!ReadingsUnderReview::<T>::contains_key(FIRST_METER));
+		Ok(())
+	}
+
+	#[benchmark]
 	fn decommission() -> Result<(), BenchmarkError> {
 		let who = operator::<T>(0);
 		meters_with_baseline::<T>(
@@ -328,6 +366,7 @@ mod benchmarks {
 				duplicates: 0,
 				rejected: n,
 				tampered: 0,
+				implausible: 0,
 				energy_wh: 0,
 			}
 			.into(),

@@ -32,14 +32,18 @@
 //!    energy already billed is never billed again; if the register is really lower (a reset
 //!    the operator confirmed by resuming), the first reading after the resume that is below
 //!    the mark becomes the new baseline instead of a second tamper event.
-//! 9. Otherwise the energy since the mark is billed over the interval since the last billed
-//!    reading.
+//! 9. A reading whose energy since the mark is more than the meter's rated power can deliver
+//!    over the interval since the last billed reading is implausible: kept for the operator's review
+//!    ([`crate::review`]): it takes its place in the chain of links, nothing is billed, the
+//!    mark stays and the meter is flagged `Implausible` until the operator reviews it.
+//! 10. Otherwise the energy since the mark is billed over the interval since the last
+//!     billed reading.
 //!
 //! [`flags::GAP`]: wattcoin_primitives::reading::flags::GAP
 
 use crate::{
-	pallet::{BatchOf, Config, Event, Meters, Pallet},
-	IngestOutcome, MeterInfo, RejectReason, LOG_TARGET, TAG_PREFIX,
+	pallet::{BatchOf, Config, Event, Meters, Pallet, ReadingsUnderReview},
+	IngestOutcome, MeterInfo, ReadingUnderReview, RejectReason, LOG_TARGET, TAG_PREFIX,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -67,6 +71,16 @@ pub enum Verdict {
 		/// The meter's mark (highest register billed).
 		mark_wh: WattHours,
 	},
+	/// Taken but kept for the operator's review: more energy than the meter's rated power can deliver
+	/// over the interval. The meter is flagged, nothing is billed.
+	Implausible {
+		/// The reading, kept in `ReadingsUnderReview`.
+		held: ReadingUnderReview,
+		/// The energy it claims since the mark.
+		energy_wh: WattHours,
+		/// The interval since the last billed reading.
+		interval_ms: Moment,
+	},
 	/// The chain has it already.
 	Duplicate,
 	/// Refused (see [`RejectReason::is_final`] for whether it may be accepted later).
@@ -76,7 +90,7 @@ pub enum Verdict {
 impl Verdict {
 	/// Whether the reading is taken (accepted or as a tamper event).
 	pub fn is_taken(&self) -> bool {
-		matches!(self, Self::Accepted(_) | Self::Tampered { .. })
+		matches!(self, Self::Accepted(_) | Self::Tampered { .. } | Self::Implausible { .. })
 	}
 }
 
@@ -97,6 +111,7 @@ pub fn judge<AccountId>(
 		MeterStatus::Active => {},
 		MeterStatus::Suspended => return Verdict::Refused(RejectReason::MeterSuspended),
 		MeterStatus::Tampered => return Verdict::Refused(RejectReason::MeterTampered),
+		MeterStatus::Implausible => return Verdict::Refused(RejectReason::MeterImplausible),
 	}
 	let has_baseline = info.has_baseline();
 	if has_baseline && reading.seq != info.last_seq.saturating_add(1) && !reading.declares_gap() {
@@ -119,6 +134,19 @@ pub fn judge<AccountId>(
 	}
 	match reading.cumulative_wh.checked_sub(info.last_cumulative_wh) {
 		Some(energy_wh) => {
+			let interval_ms = reading.at_ms.saturating_sub(info.last_at_ms);
+			if !info.is_plausible(energy_wh, interval_ms) {
+				// The link is taken; the mark and the time of the last billed reading stay
+				// until the operator reviews the reading.
+				info.last_seq = reading.seq;
+				info.status = MeterStatus::Implausible;
+				let held = ReadingUnderReview {
+					seq: reading.seq,
+					at_ms: reading.at_ms,
+					cumulative_wh: reading.cumulative_wh,
+				};
+				return Verdict::Implausible { held, energy_wh, interval_ms };
+			}
 			let consumption = Consumption {
 				meter: reading.meter,
 				from_ms: info.last_at_ms,
@@ -198,7 +226,9 @@ impl<T: Config> Pallet<T> {
 				.ok_or_else(|| InvalidTransaction::Custom(RejectReason::UnknownMeter.code()))?;
 			for signed in group {
 				match judge(&mut info, signed, genesis_hash, latest_ms) {
-					Verdict::Accepted(_) | Verdict::Tampered { .. } => {},
+					Verdict::Accepted(_)
+					| Verdict::Tampered { .. }
+					| Verdict::Implausible { .. } => {},
 					Verdict::Duplicate => return Err(InvalidTransaction::Stale.into()),
 					Verdict::Refused(RejectReason::BadSignature) => {
 						return Err(InvalidTransaction::BadProof.into())
@@ -274,6 +304,18 @@ impl<T: Config> Pallet<T> {
 							cumulative_wh: reading.cumulative_wh,
 						});
 					},
+					Verdict::Implausible { held, energy_wh, interval_ms } => {
+						changed = true;
+						outcome.implausible.saturating_inc();
+						ReadingsUnderReview::<T>::insert(meter, held);
+						Self::deposit_event(Event::ImplausibleReading {
+							meter,
+							seq: held.seq,
+							energy_wh,
+							interval_ms,
+							rated_power_w: info.rated_power_w,
+						});
+					},
 				}
 			}
 			if changed {
@@ -286,6 +328,7 @@ impl<T: Config> Pallet<T> {
 			duplicates: outcome.duplicates,
 			rejected: outcome.rejected,
 			tampered: outcome.tampered,
+			implausible: outcome.implausible,
 			energy_wh: outcome.energy_wh,
 		});
 		(outcome, consumption_weight)
@@ -299,7 +342,7 @@ impl<T: Config> Pallet<T> {
 		verdict: Verdict,
 	) {
 		let verified = match verdict {
-			Verdict::Accepted(_) | Verdict::Tampered { .. } => true,
+			Verdict::Accepted(_) | Verdict::Tampered { .. } | Verdict::Implausible { .. } => true,
 			Verdict::Refused(reason) => reason.signature_checked(),
 			Verdict::Duplicate => false,
 		};

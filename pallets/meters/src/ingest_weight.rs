@@ -3,7 +3,7 @@
 //! batch did (`docs/benchmarks.md` breaks it down).
 
 use crate::{pallet::Config, IngestOutcome, Pallet, WeightInfo};
-use frame_support::weights::Weight;
+use frame_support::{traits::Get, weights::Weight};
 use wattcoin_primitives::{reading::SignatureScheme, traits::OnConsumption};
 
 impl<T: Config> Pallet<T> {
@@ -34,10 +34,13 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::authorize_ingest_readings(n).saturating_add(verification)
 	}
 
-	/// The weight `ingest_readings` actually used, given what it did.
+	/// The weight `ingest_readings` actually used, given what it did: an implausible reading
+	/// costs what an accepted one does plus the write of the reading under review (less than
+	/// the `OnConsumption::max_weight` the upper bound charges it).
 	pub fn ingest_weight_used(outcome: &IngestOutcome, consumption: Weight) -> Weight {
 		let [ed25519, sr25519, ecdsa] = outcome.verified;
 		Self::ingest_base_weight()
+			.saturating_add(T::DbWeight::get().writes(outcome.implausible.into()))
 			.saturating_add(Self::ingest_slope(SignatureScheme::Ed25519, ed25519))
 			.saturating_add(Self::ingest_slope(SignatureScheme::Sr25519, sr25519))
 			.saturating_add(Self::ingest_slope(SignatureScheme::Ecdsa, ecdsa))

@@ -1,10 +1,11 @@
 //! The pallet's invariants, checked by `try_state` (and after every unit test).
 
 use crate::{
-	pallet::{Config, MeterCount, MeterMetadata, Meters, Operators},
+	pallet::{Config, MeterCount, MeterMetadata, Meters, Operators, ReadingsUnderReview},
 	Pallet,
 };
 use frame_support::ensure;
+use wattcoin_primitives::traits::MeterStatus;
 
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants:
@@ -12,7 +13,10 @@ impl<T: Config> Pallet<T> {
 	///   meters it manages;
 	/// - every meter's operator is licensed;
 	/// - metadata exists only for registered meters and is never empty;
-	/// - a meter without baseline has no last reading.
+	/// - a meter without baseline has no last reading;
+	/// - a meter has a reading under review exactly while it is `Implausible`: the reading is
+	///   its last link, taken after its last billed reading and above its mark;
+	/// - every meter's rated power is positive.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 
@@ -30,6 +34,22 @@ impl<T: Config> Pallet<T> {
 				info.has_baseline() || (info.last_at_ms == 0 && info.last_cumulative_wh == 0),
 				"a meter without baseline has a last reading"
 			);
+			ensure!(info.rated_power_w > 0, "a meter's rated power is zero");
+		}
+		for (meter, info) in Meters::<T>::iter() {
+			let review = ReadingsUnderReview::<T>::get(meter);
+			ensure!(
+				review.is_some() == (info.status == MeterStatus::Implausible),
+				"a meter has a reading under review unless it is implausible"
+			);
+			if let Some(review) = review {
+				ensure!(review.seq == info.last_seq, "the reading under review is the last link");
+				ensure!(
+					review.at_ms >= info.last_at_ms
+						&& review.cumulative_wh > info.last_cumulative_wh,
+					"the reading under review is after and above the last billed reading"
+				);
+			}
 		}
 		ensure!(meters == MeterCount::<T>::get(), "MeterCount is not the number of meters");
 		for (operator, info) in Operators::<T>::iter() {
@@ -37,6 +57,9 @@ impl<T: Config> Pallet<T> {
 				per_operator.get(&operator).copied().unwrap_or(0) == info.meters,
 				"an operator's meter count is not the number of its meters"
 			);
+		}
+		for meter in ReadingsUnderReview::<T>::iter_keys() {
+			ensure!(Meters::<T>::contains_key(meter), "a reading under review of no meter");
 		}
 		for (meter, metadata) in MeterMetadata::<T>::iter() {
 			ensure!(Meters::<T>::contains_key(meter), "metadata of an unregistered meter");

@@ -30,6 +30,11 @@
 //! - a tamper event if its register is below the meter's mark (the highest register billed):
 //!   the meter is flagged `Tampered` until its operator resumes it, and the mark stays, so
 //!   nothing is ever billed twice;
+//! - implausible if it claims more energy than the meter's rated power
+//!   ([`MeterInfo::rated_power_w`], [`Config::DefaultRatedPowerW`] until the operator calls
+//!   [`Pallet::set_rated_power`]) can deliver over its interval: nothing is billed, the meter
+//!   is flagged `Implausible` and the reading kept in [`ReadingsUnderReview`] until the
+//!   operator bills it or makes it the new baseline ([`Pallet::review_implausible_reading`]);
 //! - otherwise accepted, the energy since the mark handed to `T::OnConsumption`.
 //!
 //! Each batch ends with one `ReadingsIngested` summary event; refused readings have a
@@ -82,9 +87,11 @@ pub mod ingest;
 mod ingest_weight;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
+mod review;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -115,7 +122,9 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	///
+	/// 1: `MeterInfo` carries the meter's `rated_power_w` ([`crate::migrations::v1`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -178,6 +187,11 @@ pub mod pallet {
 		/// How many blocks an `ingest_readings` batch stays valid in the transaction pool.
 		#[pallet::constant]
 		type IngestLongevity: Get<TransactionLongevity>;
+
+		/// The rated power, in watts, a meter is registered with; its operator may change it
+		/// with `set_rated_power`. Readings implying more power wait for the operator's review.
+		#[pallet::constant]
+		type DefaultRatedPowerW: Get<u32>;
 	}
 
 	/// Licensed operators, with the number of meters each manages.
@@ -197,6 +211,13 @@ pub mod pallet {
 	pub type MeterMetadata<T: Config> =
 		StorageMap<_, Blake2_128Concat, MeterId, MetadataOf<T>, OptionQuery>;
 
+	/// Readings above their meter's rated power, kept until the meter's operator reviews them
+	/// with `review_implausible_reading`; one at most per meter, present exactly while the meter is
+	/// `Implausible`. Ingestion never reads it.
+	#[pallet::storage]
+	pub type ReadingsUnderReview<T: Config> =
+		StorageMap<_, Blake2_128Concat, MeterId, ReadingUnderReview, OptionQuery>;
+
 	/// How many meters are registered.
 	#[pallet::storage]
 	pub type MeterCount<T: Config> = StorageValue<_, u32, ValueQuery>;
@@ -209,6 +230,11 @@ pub mod pallet {
 		/// Meters registered at genesis: `(meter id, device key, owner, operator, metadata)`;
 		/// each operator must be listed in `operators`.
 		pub meters: Vec<GenesisMeter<T::AccountId>>,
+		/// Rated powers, in watts, of genesis meters that differ from `DefaultRatedPowerW`:
+		/// `(meter id, watts)`, each meter listed in `meters`, each power positive. May be
+		/// left out of a chain spec.
+		#[serde(default)]
+		pub rated_powers: Vec<(MeterId, u32)>,
 	}
 
 	#[pallet::genesis_build]
@@ -230,6 +256,13 @@ pub mod pallet {
 					.expect(
 						"pallet-meters genesis: invalid meter (duplicate id or unlisted operator)",
 					);
+			}
+			for (meter, rated_power_w) in &self.rated_powers {
+				assert!(*rated_power_w > 0, "pallet-meters genesis: a rated power of zero");
+				Meters::<T>::mutate(meter, |info| match info {
+					Some(info) => info.rated_power_w = *rated_power_w,
+					None => panic!("pallet-meters genesis: rated power of an unlisted meter"),
+				});
 			}
 		}
 	}
@@ -263,13 +296,15 @@ pub mod pallet {
 		/// A meter was moved to another operator by the admin origin.
 		MeterTransferred { meter: MeterId, from: T::AccountId, to: T::AccountId },
 		/// A batch of readings was ingested: how many readings were accepted, skipped as
-		/// duplicates, refused (each with a `ReadingRejected` event) and seen as tampering
-		/// (each with a `TamperSuspected` event), and the total energy accepted.
+		/// duplicates, refused (each with a `ReadingRejected` event), seen as tampering (each
+		/// with a `TamperSuspected` event) and implausible, above their meter's rated power
+		/// (each with an `ImplausibleReading` event), and the total energy accepted.
 		ReadingsIngested {
 			accepted: u32,
 			duplicates: u32,
 			rejected: u32,
 			tampered: u32,
+			implausible: u32,
 			energy_wh: WattHours,
 		},
 		/// A reading of an ingested batch was refused and skipped.
@@ -282,6 +317,21 @@ pub mod pallet {
 			last_cumulative_wh: WattHours,
 			cumulative_wh: WattHours,
 		},
+		/// A verified reading claims `energy_wh` over `interval_ms`, more than the meter's
+		/// `rated_power_w` can deliver: nothing is billed, the meter is flagged
+		/// `Implausible` and its readings wait until the operator reviews it.
+		ImplausibleReading {
+			meter: MeterId,
+			seq: u64,
+			energy_wh: WattHours,
+			interval_ms: Moment,
+			rated_power_w: u32,
+		},
+		/// The operator reviewed an implausible reading: its `energy_wh` was billed (`billed`), or not
+		/// and the reading became the meter's new baseline. The meter is active again.
+		ImplausibleReadingReviewed { meter: MeterId, seq: u64, energy_wh: WattHours, billed: bool },
+		/// A meter's rated power was set by its operator.
+		RatedPowerSet { meter: MeterId, rated_power_w: u32 },
 	}
 
 	#[pallet::error]
@@ -310,6 +360,14 @@ pub mod pallet {
 		SameOperator,
 		/// A counter would overflow.
 		TooManyMeters,
+		/// The meter holds no reading to review.
+		NoReadingUnderReview,
+		/// The meter holds a reading above its rated power: its operator reviews it with
+		/// `review_implausible_reading` before the meter is resumed, changes owner or device, or is
+		/// decommissioned.
+		ReadingUnderReview,
+		/// A meter's rated power must be at least one watt.
+		ZeroRatedPower,
 	}
 
 	#[pallet::hooks]
@@ -318,6 +376,7 @@ pub mod pallet {
 			assert!(T::MaxBatch::get() > 0, "MaxBatch must be at least 1");
 			assert!(T::MaxClockSkewMs::get() > 0, "MaxClockSkewMs must be positive");
 			assert!(T::IngestLongevity::get() > 0, "IngestLongevity must be positive");
+			assert!(T::DefaultRatedPowerW::get() > 0, "DefaultRatedPowerW must be positive");
 			assert_eq!(
 				T::Hash::default().as_ref().len(),
 				32,
@@ -415,7 +474,7 @@ pub mod pallet {
 		/// timestamped before the rotation are refused.
 		///
 		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
-		/// `UnsupportedKeyScheme`, `SameKey`. Event: `KeyRotated`.
+		/// `UnsupportedKeyScheme`, `SameKey`, `ReadingUnderReview`. Event: `KeyRotated`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::rotate_key())]
 		pub fn rotate_key(
@@ -426,6 +485,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let key = DeviceKey::try_from(new_key).map_err(|_| Error::<T>::UnsupportedKeyScheme)?;
 			Self::mutate_own_meter(&who, meter, |info| {
+				ensure!(info.status != MeterStatus::Implausible, Error::<T>::ReadingUnderReview);
 				ensure!(info.key != key, Error::<T>::SameKey);
 				info.replace_device(key, T::Time::now());
 				Ok(Event::KeyRotated { meter, key })
@@ -438,7 +498,8 @@ pub mod pallet {
 		/// pallet-prepaid: its unused credit refunded to it, the next household starting
 		/// clean); its error refuses the change. Making the owner the owner again changes
 		/// nothing. Origin: signed by the meter's operator. Errors: `UnknownMeter`,
-		/// `NotMeterOperator`, any error of `on_owner_change`. Event: `OwnerChanged`.
+		/// `NotMeterOperator`, `ReadingUnderReview` (the leaving household's reading is reviewed
+		/// first), any error of `on_owner_change`. Event: `OwnerChanged`.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::set_owner().saturating_add(T::Lifecycle::max_weight()))]
 		pub fn set_owner(
@@ -448,6 +509,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::mutate_own_meter(&who, meter, |info| {
+				ensure!(info.status != MeterStatus::Implausible, Error::<T>::ReadingUnderReview);
 				if info.owner != new_owner {
 					T::Lifecycle::on_owner_change(meter, &info.owner, &new_owner)?;
 				}
@@ -477,14 +539,18 @@ pub mod pallet {
 		/// is billed twice, and if the meter's next reading is below the mark (its register
 		/// was reset) that reading becomes the new baseline.
 		///
+		/// A meter holding a reading above its rated power is not resumed but reviewed
+		/// (`review_implausible_reading`).
+		///
 		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
-		/// `AlreadyActive`. Event: `MeterResumed`.
+		/// `AlreadyActive`, `ReadingUnderReview`. Event: `MeterResumed`.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::resume())]
 		pub fn resume(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::mutate_own_meter(&who, meter, |info| {
 				ensure!(info.status != MeterStatus::Active, Error::<T>::AlreadyActive);
+				ensure!(info.status != MeterStatus::Implausible, Error::<T>::ReadingUnderReview);
 				let was_tampered = info.status == MeterStatus::Tampered;
 				info.status = MeterStatus::Active;
 				info.rebase_allowed = was_tampered;
@@ -496,7 +562,7 @@ pub mod pallet {
 		/// refuses the decommissioning), then the meter and its metadata are removed.
 		///
 		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
-		/// any error of `on_decommission`. Event: `MeterDecommissioned`.
+		/// `ReadingUnderReview`, any error of `on_decommission`. Event: `MeterDecommissioned`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(
 			T::WeightInfo::decommission().saturating_add(T::Lifecycle::max_weight())
@@ -505,6 +571,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let info = Meters::<T>::get(meter).ok_or(Error::<T>::UnknownMeter)?;
 			ensure!(info.operator == who, Error::<T>::NotMeterOperator);
+			ensure!(info.status != MeterStatus::Implausible, Error::<T>::ReadingUnderReview);
 			T::Lifecycle::on_decommission(meter, &info.owner)?;
 			Meters::<T>::remove(meter);
 			MeterMetadata::<T>::remove(meter);
@@ -580,6 +647,50 @@ pub mod pallet {
 			Self::deposit_event(Event::MeterTransferred { meter, from, to });
 			Ok(())
 		}
+
+		/// Set the rated power of `meter` to `rated_power_w` watts: the most power the meter
+		/// (its connection) can deliver. A reading claiming more energy than that over its
+		/// interval waits for the operator's review instead of being billed. Applies to readings ingested from
+		/// now on.
+		///
+		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
+		/// `ZeroRatedPower`. Event: `RatedPowerSet`.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::set_rated_power())]
+		pub fn set_rated_power(
+			origin: OriginFor<T>,
+			meter: MeterId,
+			rated_power_w: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(rated_power_w > 0, Error::<T>::ZeroRatedPower);
+			Self::mutate_own_meter(&who, meter, |info| {
+				info.rated_power_w = rated_power_w;
+				Ok(Event::RatedPowerSet { meter, rated_power_w })
+			})
+		}
+
+		/// Review the reading `meter` holds (a reading above its rated power, see
+		/// `ImplausibleReading`): with `bill`, its energy was real (a heater and an oven on a small
+		/// connection, a long interval) and is billed now over its interval, as ingestion
+		/// would have; without, it was not (a register jump, a swapped meter): nothing is
+		/// billed and the reading becomes the meter's new baseline. Either way the meter is
+		/// active again and billing continues from the reviewed reading.
+		///
+		/// Origin: signed by the meter's operator. Errors: `UnknownMeter`, `NotMeterOperator`,
+		/// `NoReadingUnderReview`. Event: `ImplausibleReadingReviewed`.
+		#[pallet::call_index(11)]
+		#[pallet::weight(
+			T::WeightInfo::review_implausible_reading().saturating_add(T::OnConsumption::max_weight())
+		)]
+		pub fn review_implausible_reading(
+			origin: OriginFor<T>,
+			meter: MeterId,
+			bill: bool,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_own_meter(&who, meter, |info| Self::do_review(meter, info, bill))
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -619,7 +730,13 @@ pub mod pallet {
 			MeterCount::<T>::put(count);
 			Meters::<T>::insert(
 				meter,
-				MeterInfo::new(operator.clone(), owner.clone(), key, T::Time::now()),
+				MeterInfo::new(
+					operator.clone(),
+					owner.clone(),
+					key,
+					T::Time::now(),
+					T::DefaultRatedPowerW::get(),
+				),
 			);
 			if !metadata.is_empty() {
 				MeterMetadata::<T>::insert(meter, metadata);

@@ -58,6 +58,10 @@ pub const MAX_CLOCK_SKEW_MS: u64 = 60_000;
 pub const INGEST_PRIORITY: u64 = 100;
 /// The mock's `IngestLongevity`.
 pub const INGEST_LONGEVITY: u64 = 32;
+/// The mock's `DefaultRatedPowerW`: 1 GW, so that the readings of the tests of other rules,
+/// a few watt-hours a millisecond apart, are plausible; `tests/plausibility.rs` gives its
+/// meters a household's 24 kW.
+pub const DEFAULT_RATED_POWER_W: u32 = 1_000_000_000;
 /// The mock's `MaxMetadataLen`.
 pub const MAX_METADATA_LEN: u32 = 32;
 
@@ -76,6 +80,7 @@ impl pallet_meters::Config for Test {
 	type MaxClockSkewMs = ConstU64<MAX_CLOCK_SKEW_MS>;
 	type IngestPriority = ConstU64<INGEST_PRIORITY>;
 	type IngestLongevity = ConstU64<INGEST_LONGEVITY>;
+	type DefaultRatedPowerW = ConstU32<DEFAULT_RATED_POWER_W>;
 }
 
 impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
@@ -272,6 +277,7 @@ impl Device {
 pub struct ExtBuilder {
 	operators: Vec<u64>,
 	meters: Vec<GenesisMeter<u64>>,
+	rated_powers: Vec<(MeterId, u32)>,
 }
 
 impl ExtBuilder {
@@ -287,12 +293,26 @@ impl ExtBuilder {
 		self
 	}
 
+	/// Gives genesis meter `meter` the rated power `watts`.
+	pub fn rated_power(mut self, meter: MeterId, watts: u32) -> Self {
+		self.rated_powers.push((meter, watts));
+		self
+	}
+
 	/// The externalities.
 	pub fn build(self) -> sp_io::TestExternalities {
-		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-		pallet_meters::GenesisConfig::<Test> { operators: self.operators, meters: self.meters }
-			.assimilate_storage(&mut storage)
-			.unwrap();
+		// The whole runtime's genesis, as a chain is built: it also sets the pallets' storage
+		// versions (`on_genesis`).
+		let storage = RuntimeGenesisConfig {
+			pallet_meters: pallet_meters::GenesisConfig::<Test> {
+				operators: self.operators,
+				meters: self.meters,
+				rated_powers: self.rated_powers,
+			},
+			..Default::default()
+		}
+		.build_storage()
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 		ext.execute_with(|| {

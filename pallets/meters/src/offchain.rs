@@ -585,7 +585,7 @@ fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)], now_ms: Moment) ->
 			};
 			let reading = &signed.reading;
 			match verdict {
-				Verdict::Accepted(_) | Verdict::Tampered { .. } => {
+				Verdict::Accepted(_) | Verdict::Tampered { .. } | Verdict::Implausible { .. } => {
 					if let Some(slot) = is_new.get_mut(*index) {
 						*slot = true;
 					}

@@ -10,9 +10,9 @@ use wattcoin_primitives::{
 
 /// What the chain keeps of a registered meter.
 ///
-/// Its largest encoding, with 32-byte account ids, is 132 bytes: operator 32, owner 32,
-/// key 34 (scheme byte + a 33-byte ecdsa key at most), status 1, four `u64` 32, one `bool` 1
-/// (a test checks it against `MaxEncodedLen`).
+/// Its largest encoding, with 32-byte account ids, is 136 bytes: operator 32, owner 32,
+/// key 34 (scheme byte + a 33-byte ecdsa key at most), status 1, four `u64` 32, one `bool` 1,
+/// one `u32` 4 (a test checks it against `MaxEncodedLen`).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct MeterInfo<AccountId> {
 	/// The operator that registered the meter and alone manages it.
@@ -37,11 +37,21 @@ pub struct MeterInfo<AccountId> {
 	/// Set when the operator resumes a tampered meter: its next reading, if below the mark,
 	/// becomes the new baseline (a register reset) instead of a second tamper event.
 	pub rebase_allowed: bool,
+	/// The most power the meter can deliver, in watts: a reading whose energy since the mark
+	/// is more than this over the interval since the last billed reading waits for the
+	/// operator instead of billed (`docs/tariffs.md`, "Implausible readings").
+	pub rated_power_w: u32,
 }
 
 impl<AccountId> MeterInfo<AccountId> {
-	/// A meter registered at `now`: active, no reading yet.
-	pub fn new(operator: AccountId, owner: AccountId, key: DeviceKey, now: Moment) -> Self {
+	/// A meter registered at `now` with rated power `rated_power_w`: active, no reading yet.
+	pub fn new(
+		operator: AccountId,
+		owner: AccountId,
+		key: DeviceKey,
+		now: Moment,
+		rated_power_w: u32,
+	) -> Self {
 		Self {
 			operator,
 			owner,
@@ -52,6 +62,7 @@ impl<AccountId> MeterInfo<AccountId> {
 			last_cumulative_wh: 0,
 			readings_from_ms: now,
 			rebase_allowed: false,
+			rated_power_w,
 		}
 	}
 
@@ -70,6 +81,13 @@ impl<AccountId> MeterInfo<AccountId> {
 	pub fn has_baseline(&self) -> bool {
 		self.last_seq != 0
 	}
+
+	/// Whether the meter's rated power can deliver `energy_wh` over `interval_ms`.
+	pub fn is_plausible(&self, energy_wh: WattHours, interval_ms: Moment) -> bool {
+		// Wh * 3,600,000 ms/h <= W * ms, in u128: no overflow for any u64 and u32 inputs.
+		u128::from(energy_wh).saturating_mul(3_600_000)
+			<= u128::from(self.rated_power_w).saturating_mul(u128::from(interval_ms))
+	}
 }
 
 impl<AccountId: Clone> MeterInfo<AccountId> {
@@ -81,6 +99,29 @@ impl<AccountId: Clone> MeterInfo<AccountId> {
 			status: self.status,
 		}
 	}
+}
+
+/// An implausible reading kept for its operator's review: taken as the meter's last link, not billed (see
+/// `review_implausible_reading`).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct ReadingUnderReview {
+	/// The reading's `seq` (the meter's last link while it is under review).
+	pub seq: u64,
+	/// When it was taken (the end of its interval).
+	pub at_ms: Moment,
+	/// Its register: what becomes the meter's mark once it is reviewed.
+	pub cumulative_wh: WattHours,
 }
 
 /// What the chain keeps of a licensed operator.
@@ -139,6 +180,9 @@ pub enum RejectReason {
 	/// The reading is timestamped before the meter was registered or its key last rotated
 	/// (history of a decommissioned meter, or of another device).
 	BeforeRegistration,
+	/// The meter holds a reading above its rated power for its operator to review: the
+	/// readings after it wait.
+	MeterImplausible,
 }
 
 impl RejectReason {
@@ -151,7 +195,8 @@ impl RejectReason {
 			| Self::MeterSuspended
 			| Self::MeterTampered
 			| Self::FutureTimestamp
-			| Self::NotNextReading => false,
+			| Self::NotNextReading
+			| Self::MeterImplausible => false,
 			Self::BadSignature
 			| Self::ReservedFlags
 			| Self::TimestampRegression
@@ -171,7 +216,8 @@ impl RejectReason {
 			Self::UnknownMeter
 			| Self::MeterSuspended
 			| Self::MeterTampered
-			| Self::NotNextReading => false,
+			| Self::NotNextReading
+			| Self::MeterImplausible => false,
 		}
 	}
 
@@ -194,6 +240,8 @@ pub struct IngestOutcome {
 	pub rejected: u32,
 	/// Readings whose register ran backwards, each with a `TamperSuspected` event.
 	pub tampered: u32,
+	/// Readings above their meter's rated power, each with an `ImplausibleReading` event.
+	pub implausible: u32,
 	/// Total energy handed to `OnConsumption`, in watt-hours.
 	pub energy_wh: WattHours,
 	/// Signatures verified, by device key scheme: ed25519, sr25519, ecdsa.

@@ -60,6 +60,8 @@ pub trait WeightInfo {
 	fn ingest_readings_ecdsa(n: u32, ) -> Weight;
 	fn ingest_readings_skipped(n: u32, ) -> Weight;
 	fn authorize_ingest_readings(n: u32, ) -> Weight;
+	fn set_rated_power() -> Weight;
+	fn review_implausible_reading() -> Weight;
 }
 
 /// Weights for `pallet_meters` measured on this machine, with the runtime's database weights.
@@ -289,6 +291,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2622).saturating_mul(n.into()))
 	}
+	/// Not benchmarked yet: bounded by `resume` (one meter read and written).
+	fn set_rated_power() -> Weight {
+		Weight::from_parts(11_598_000, 3612)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Not benchmarked yet: bounded by `resume` plus the reading under review read and removed.
+	fn review_implausible_reading() -> Weight {
+		Weight::from_parts(23_196_000, 6224)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 // The same weights with RocksDB's database weights, for tests and mock runtimes.
@@ -382,5 +396,17 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2622).saturating_mul(n.into()))
+	}
+	/// Not benchmarked yet: bounded by `resume` (one meter read and written).
+	fn set_rated_power() -> Weight {
+		Weight::from_parts(11_598_000, 3612)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	/// Not benchmarked yet: bounded by `resume` plus the reading under review read and removed.
+	fn review_implausible_reading() -> Weight {
+		Weight::from_parts(23_196_000, 6224)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

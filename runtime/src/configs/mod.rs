@@ -178,6 +178,9 @@ impl pallet_meters::Config for Runtime {
 	type IngestPriority = ConstU64<1>;
 	/// An ingestion transaction not included within 16 blocks (96 s) is dropped and retried.
 	type IngestLongevity = ConstU64<16>;
+	/// 24 kW (100 A at 240 V), a large domestic connection: a reading implying more power
+	/// waits for its operator's review; operators set each meter's own with `set_rated_power`.
+	type DefaultRatedPowerW = ConstU32<24_000>;
 }
 
 parameter_types! {

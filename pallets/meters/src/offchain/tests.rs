@@ -881,6 +881,7 @@ fn readings_the_chain_would_refuse_are_dropped_as_ingestion_would() {
 				duplicates: 2,
 				rejected: 6,
 				tampered: 0,
+				implausible: 0,
 				energy_wh: 10,
 			})));
 	});

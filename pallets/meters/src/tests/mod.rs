@@ -28,6 +28,11 @@ const M1: MeterId = 1_000;
 const M2: MeterId = 1_001;
 const M3: MeterId = 1_002;
 
+/// Cases of the property tests: `PROPTEST_CASES` if set (CI runs 100,000), else `default`.
+fn property_cases(default: u32) -> u32 {
+	std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 fn reading(meter: MeterId, seq: u64, at_ms: u64, cumulative_wh: u64) -> Reading {
 	Reading { meter, seq, at_ms, cumulative_wh, flags: 0 }
 }
@@ -90,7 +95,7 @@ fn summary(
 	tampered: u32,
 	energy_wh: u64,
 ) -> Event<Test> {
-	Event::ReadingsIngested { accepted, duplicates, rejected, tampered, energy_wh }
+	Event::ReadingsIngested { accepted, duplicates, rejected, tampered, implausible: 0, energy_wh }
 }
 
 fn last_event() -> Event<Test> {
@@ -198,7 +203,7 @@ fn register_meter_works() {
 			metadata(b"flat 3, 12 Grid St")
 		));
 		let key = DeviceKey::try_from(device.public()).unwrap();
-		assert_eq!(info(M1), MeterInfo::new(ALICE, OWNER, key, NOW));
+		assert_eq!(info(M1), MeterInfo::new(ALICE, OWNER, key, NOW, DEFAULT_RATED_POWER_W));
 		assert_eq!(MeterMetadata::<Test>::get(M1), Some(metadata(b"flat 3, 12 Grid St")));
 		assert_eq!(MeterCount::<Test>::get(), 1);
 		assert_eq!(Operators::<Test>::get(ALICE), Some(OperatorInfo { meters: 1 }));
@@ -335,17 +340,25 @@ fn genesis_config_round_trips_through_json() {
 	let config = GenesisConfig::<Test> {
 		operators: vec![ALICE],
 		meters: vec![(M1, Device::sr25519(1).public(), OWNER, ALICE, b"site".to_vec())],
+		rated_powers: vec![(M1, 7_000)],
 	};
 	let json = serde_json::to_value(&config).unwrap();
 	assert_eq!(json["operators"], serde_json::json!([ALICE]));
+	assert_eq!(json["ratedPowers"], serde_json::json!([[M1, 7_000]]));
 	let back: GenesisConfig<Test> = serde_json::from_value(json).unwrap();
 	assert_eq!(back.meters, config.meters);
+	assert_eq!(back.rated_powers, config.rated_powers);
+	// A chain spec written before rated powers existed still reads: every meter gets the
+	// default.
+	let old: GenesisConfig<Test> =
+		serde_json::from_value(serde_json::json!({ "operators": [ALICE], "meters": [] })).unwrap();
+	assert!(old.rated_powers.is_empty());
 }
 
 #[test]
 fn meter_info_fits_in_160_bytes() {
 	let max = MeterInfo::<AccountId32>::max_encoded_len();
-	assert_eq!(max, 32 + 32 + 34 + 1 + 8 * 4 + 1);
+	assert_eq!(max, 32 + 32 + 34 + 1 + 8 * 4 + 1 + 4);
 	assert!(max <= 160);
 	let ecdsa_key = DeviceKey::try_from(Device::ecdsa(1).public()).unwrap();
 	let info = MeterInfo {
@@ -358,6 +371,7 @@ fn meter_info_fits_in_160_bytes() {
 		last_cumulative_wh: u64::MAX,
 		readings_from_ms: u64::MAX,
 		rebase_allowed: true,
+		rated_power_w: u32::MAX,
 	};
 	assert_eq!(info.encode().len(), max);
 }
@@ -384,8 +398,8 @@ fn rotate_key_works_and_refuses_old_key_readings() {
 		System::reset_events();
 		ingest(vec![new.sign(reading(M1, 1, NOW - 1, 10))]);
 		assert_eq!(rejections(), vec![(M1, 1, RejectReason::BeforeRegistration)]);
-		ingest(vec![new.sign(reading(M1, 1, NOW, 10)), new.sign(reading(M1, 2, NOW, 25))]);
-		assert_eq!(consumed(), vec![consumption(M1, NOW, NOW, 15)]);
+		ingest(vec![new.sign(reading(M1, 1, NOW, 10)), new.sign(reading(M1, 2, NOW + 1_000, 25))]);
+		assert_eq!(consumed(), vec![consumption(M1, NOW, NOW + 1_000, 15)]);
 		assert_eq!(last_event(), summary(2, 0, 0, 0, 15));
 	});
 }
@@ -982,7 +996,7 @@ fn batch_bounds() {
 	let (ext, device) = one_meter();
 	ext.build_and_execute(|| {
 		let readings: Vec<_> = (1..=u64::from(MAX_BATCH) + 1)
-			.map(|seq| device.sign(reading(M1, seq, NOW, seq)))
+			.map(|seq| device.sign(reading(M1, seq, NOW + seq, seq)))
 			.collect();
 		assert!(BatchOf::<Test>::try_from(readings.clone()).is_err());
 		// A call carrying MaxBatch + 1 readings does not decode.
@@ -1070,6 +1084,7 @@ fn ingest_refunds_what_it_did_not_use() {
 				duplicates: 1,
 				rejected: 1,
 				tampered: 0,
+				implausible: 0,
 				energy_wh: 20,
 				verified: [0, 1, 1],
 				skipped: 2,
@@ -1314,4 +1329,6 @@ fn genesis_hash_is_block_zero_hash() {
 	});
 }
 
+mod migrations;
+mod plausibility;
 mod trust;

@@ -252,6 +252,7 @@ fn reject_reason_codes_are_those_docs_protocol_md_lists() {
 		RejectReason::TimestampRegression,
 		RejectReason::NotNextReading,
 		RejectReason::BeforeRegistration,
+		RejectReason::MeterImplausible,
 	];
 	for (code, reason) in reasons.iter().enumerate() {
 		assert_eq!(reason.code() as usize, code);
