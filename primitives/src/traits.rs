@@ -27,17 +27,18 @@ pub struct Consumption {
 /// Called once per accepted reading, in the order of the readings' sequence numbers, inside
 /// the ingesting transaction. It must not fail: billing problems (no tariff, no credit) are
 /// the billing pallet's state, not a reason to refuse a verified reading.
-pub trait OnConsumption {
-	/// Account for one interval of consumption; returns the weight actually used.
-	fn on_consumption(consumption: &Consumption) -> Weight;
+pub trait OnConsumption<AccountId> {
+	/// Account for one interval of consumption of a meter managed by `operator` (the operator
+	/// to be paid for it); returns the weight actually used.
+	fn on_consumption(consumption: &Consumption, operator: &AccountId) -> Weight;
 
 	/// The most weight one `on_consumption` call can use (charged up front per reading by
 	/// `ingest_readings`, the unused part refunded).
 	fn max_weight() -> Weight;
 }
 
-impl OnConsumption for () {
-	fn on_consumption(_: &Consumption) -> Weight {
+impl<AccountId> OnConsumption<AccountId> for () {
+	fn on_consumption(_: &Consumption, _: &AccountId) -> Weight {
 		Weight::zero()
 	}
 	fn max_weight() -> Weight {

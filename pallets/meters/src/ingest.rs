@@ -283,8 +283,10 @@ impl<T: Config> Pallet<T> {
 						outcome.accepted.saturating_inc();
 						if let Some(consumption) = consumption {
 							outcome.energy_wh.saturating_accrue(consumption.energy_wh);
-							consumption_weight
-								.saturating_accrue(T::OnConsumption::on_consumption(&consumption));
+							consumption_weight.saturating_accrue(T::OnConsumption::on_consumption(
+								&consumption,
+								&info.operator,
+							));
 						}
 					},
 					Verdict::Tampered { mark_wh } => {

@@ -152,7 +152,7 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 
 		/// Receives the energy of every accepted reading (pallet-prepaid in the runtime).
-		type OnConsumption: OnConsumption;
+		type OnConsumption: OnConsumption<Self::AccountId>;
 
 		/// Told when meters are registered and before they are decommissioned.
 		type Lifecycle: MeterLifecycle<Self::AccountId>;

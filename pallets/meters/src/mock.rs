@@ -134,6 +134,7 @@ pub const LIFECYCLE_MAX_WEIGHT: Weight = Weight::from_parts(5_000_000, 0);
 
 thread_local! {
 	static CONSUMED: RefCell<Vec<Consumption>> = const { RefCell::new(Vec::new()) };
+	static PAID_TO: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 	static REGISTERED: RefCell<Vec<(MeterId, u64)>> = const { RefCell::new(Vec::new()) };
 	static DECOMMISSIONED: RefCell<Vec<(MeterId, u64)>> = const { RefCell::new(Vec::new()) };
 	static REFUSE_DECOMMISSION: RefCell<bool> = const { RefCell::new(false) };
@@ -144,14 +145,20 @@ thread_local! {
 /// Records every consumption it is handed.
 pub struct RecordConsumption;
 
-impl OnConsumption for RecordConsumption {
-	fn on_consumption(consumption: &Consumption) -> Weight {
+impl OnConsumption<u64> for RecordConsumption {
+	fn on_consumption(consumption: &Consumption, operator: &u64) -> Weight {
 		CONSUMED.with(|c| c.borrow_mut().push(*consumption));
+		PAID_TO.with(|p| p.borrow_mut().push(*operator));
 		CONSUMPTION_WEIGHT
 	}
 	fn max_weight() -> Weight {
 		CONSUMPTION_MAX_WEIGHT
 	}
+}
+
+/// The operators each consumption handed to `OnConsumption` is to be paid to, in order.
+pub fn paid_to() -> Vec<u64> {
+	PAID_TO.with(|p| p.borrow().clone())
 }
 
 /// The consumptions handed to `OnConsumption` so far, in order.
@@ -212,6 +219,7 @@ pub fn refuse_decommission(refuse: bool) {
 
 fn clear_records() {
 	CONSUMED.with(|c| c.borrow_mut().clear());
+	PAID_TO.with(|p| p.borrow_mut().clear());
 	REGISTERED.with(|r| r.borrow_mut().clear());
 	DECOMMISSIONED.with(|d| d.borrow_mut().clear());
 	refuse_decommission(false);

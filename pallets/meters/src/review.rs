@@ -30,12 +30,9 @@ impl<T: Config> Pallet<T> {
 		// A reading is implausible only above the mark; saturating all the same.
 		let energy_wh = held.cumulative_wh.saturating_sub(info.last_cumulative_wh);
 		if bill {
-			T::OnConsumption::on_consumption(&Consumption {
-				meter,
-				from_ms: info.last_at_ms,
-				to_ms: held.at_ms,
-				energy_wh,
-			});
+			let consumption =
+				Consumption { meter, from_ms: info.last_at_ms, to_ms: held.at_ms, energy_wh };
+			T::OnConsumption::on_consumption(&consumption, &info.operator);
 		}
 		info.last_at_ms = held.at_ms;
 		info.last_cumulative_wh = held.cumulative_wh;

@@ -293,6 +293,21 @@ mod benchmarks {
 		assert_last_event::<T>(Event::RevenueWithdrawn { operator: op, dest, amount: withdrawn });
 	}
 
+	#[benchmark]
+	fn claim_refund() {
+		let household = owner::<T>();
+		let owed = plenty::<T>();
+		UnclaimedRefunds::<T>::insert(&household, owed);
+		Liabilities::<T>::mutate(|h| *h = h.saturating_add(owed));
+		let pot = Prepaid::<T>::pot();
+		T::Currency::set_balance(&pot, T::Currency::balance(&pot).saturating_add(owed));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(household.clone()));
+
+		assert_last_event::<T>(Event::RefundClaimed { owner: household, amount: owed });
+	}
+
 	/// The per-reading debit path at its worst: a reading interval crossing every version of
 	/// the meter's tariff and of the tariff it switches to, each version with every band and
 	/// tier and spanning whole months, months of standing charges, credit running out
@@ -315,7 +330,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			Prepaid::<T>::on_consumption(&reading);
+			Prepaid::<T>::on_consumption(&reading, &op);
 		}
 
 		let account = MeterAccounts::<T>::get(METER).expect("meter account");
@@ -326,13 +341,14 @@ mod benchmarks {
 	/// A reading of a meter without a tariff.
 	#[benchmark]
 	fn on_consumption_unbilled() {
+		let op = operator::<T>();
 		let reading =
 			Consumption { meter: METER, from_ms: T0, to_ms: T0 + HOUR_MS, energy_wh: 1_000 };
 		MeterAccounts::<T>::insert(METER, MeterAccountOf::<T>::default());
 
 		#[block]
 		{
-			Prepaid::<T>::on_consumption(&reading);
+			Prepaid::<T>::on_consumption(&reading, &op);
 		}
 
 		assert_eq!(MeterAccounts::<T>::get(METER).map(|a| a.unbilled_wh), Some(1_000));

@@ -1,7 +1,7 @@
 //! Billing one interval of consumption, reported by pallet-meters for each accepted reading:
 //! energy priced by `pricing` at the terms in force over the interval, standing charges up to
-//! its end, the charge taken from the meter's account and paid to the tariff's operator, a
-//! due tariff switch completed, and the supply state brought in line.
+//! its end, the charge taken from the meter's account and paid to the operator managing the
+//! meter, a due tariff switch completed, and the supply state brought in line.
 
 use crate::{pallet::*, pricing, types::*, weights::WeightInfo};
 use frame_support::pallet_prelude::*;
@@ -9,8 +9,8 @@ use sp_runtime::traits::{SaturatedConversion, Saturating, Zero};
 use wattcoin_primitives::traits::Consumption;
 
 impl<T: Config> Pallet<T> {
-	/// Bills one interval of consumption. Never fails.
-	pub(crate) fn bill(c: &Consumption) -> Weight {
+	/// Bills one interval of consumption of a meter managed by `operator`. Never fails.
+	pub(crate) fn bill(c: &Consumption, operator: &T::AccountId) -> Weight {
 		let mut account = MeterAccounts::<T>::get(c.meter).unwrap_or_default();
 		let until = c.to_ms.max(c.from_ms);
 		let Some((current, next)) = Self::tariffs_until(&account, until) else {
@@ -67,12 +67,8 @@ impl<T: Config> Pallet<T> {
 		account.last_billed = account.last_billed.max(until);
 
 		let paid = Self::charge(&mut account, total);
-		// The operator of the terms in force at the end of the interval (the same operator
-		// across a switch: switches are between one operator's tariffs).
-		let operator = match &next {
-			Some((t, _)) => &t.operator,
-			None => &current.operator,
-		};
+		// The operator managing the meter, which after a `force_transfer_meter` is not the
+		// operator whose tariff the meter is still on until the new one assigns its own.
 		Self::pay_operator(operator, paid);
 
 		if next.is_some() {

@@ -52,8 +52,8 @@ impl<T: Config> Pallet<T> {
 		Self::endow_pot(&payer)?;
 		T::Currency::transfer(&payer, &Self::pot(), amount, Preservation::Preserve)?;
 		if !recovered.is_zero() {
-			let operator = Self::tariff_operator(&account, now).unwrap_or(summary.operator);
-			Revenue::<T>::mutate(&operator, |r| r.saturating_accrue(recovered));
+			// The operator managing the meter now carries its debt, and recovers it.
+			Revenue::<T>::mutate(&summary.operator, |r| r.saturating_accrue(recovered));
 		}
 		Liabilities::<T>::put(held);
 		if let Some(params) = Self::params_at(&account, now) {
@@ -109,6 +109,17 @@ impl<T: Config> Pallet<T> {
 		}
 		Liabilities::<T>::mutate(|h| h.saturating_reduce(amount));
 		Self::deposit_event(Event::RevenueWithdrawn { operator: who, dest, amount });
+		Ok(())
+	}
+
+	/// The logic of [`Pallet::claim_refund`], for the signed `who`.
+	pub(crate) fn do_claim_refund(who: T::AccountId) -> DispatchResult {
+		let amount = UnclaimedRefunds::<T>::get(&who);
+		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
+		T::Currency::transfer(&Self::pot(), &who, amount, Preservation::Preserve)?;
+		UnclaimedRefunds::<T>::remove(&who);
+		Liabilities::<T>::mutate(|h| h.saturating_reduce(amount));
+		Self::deposit_event(Event::RefundClaimed { owner: who, amount });
 		Ok(())
 	}
 

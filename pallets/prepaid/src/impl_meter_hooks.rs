@@ -8,9 +8,9 @@ use wattcoin_primitives::{
 	MeterId,
 };
 
-impl<T: Config> OnConsumption for Pallet<T> {
-	fn on_consumption(consumption: &Consumption) -> Weight {
-		Self::bill(consumption)
+impl<T: Config> OnConsumption<T::AccountId> for Pallet<T> {
+	fn on_consumption(consumption: &Consumption, operator: &T::AccountId) -> Weight {
+		Self::bill(consumption, operator)
 	}
 
 	fn max_weight() -> Weight {

@@ -38,14 +38,25 @@ impl<T: Config> Pallet<T> {
 			ensure!(!r.is_zero(), "no zero revenue entries");
 			revenue = revenue.checked_add(&r).ok_or("revenue sum overflows")?;
 		}
-		let held = credit.checked_add(&revenue).ok_or("held sum overflows")?;
-		ensure!(held == Liabilities::<T>::get(), "Liabilities is the sum of credit and revenue");
+		let mut unclaimed = BalanceOf::<T>::zero();
+		for (_, u) in UnclaimedRefunds::<T>::iter() {
+			ensure!(!u.is_zero(), "no zero unclaimed refunds");
+			unclaimed = unclaimed.checked_add(&u).ok_or("unclaimed sum overflows")?;
+		}
+		let held = credit
+			.checked_add(&revenue)
+			.and_then(|h| h.checked_add(&unclaimed))
+			.ok_or("held sum overflows")?;
+		ensure!(
+			held == Liabilities::<T>::get(),
+			"Liabilities is the sum of credit, revenue and unclaimed refunds"
+		);
 
 		let balance = T::Currency::balance(&Self::pot());
 		if !held.is_zero() || !balance.is_zero() {
 			ensure!(
 				balance >= held.saturating_add(T::Currency::minimum_balance()),
-				"the pot holds all credit and revenue plus its existential deposit"
+				"the pot holds all credit, revenue and unclaimed refunds plus its existential deposit"
 			);
 		}
 

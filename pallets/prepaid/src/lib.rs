@@ -22,16 +22,18 @@
 //!    meter's billing state is in [`MeterAccounts`].
 //! 5. pallet-meters reports the energy of every accepted reading through [`OnConsumption`]:
 //!    it is priced at the terms in force over the reading's interval (pure functions of
-//!    [`pricing`]), taken from credit and credited to the operator's [`Revenue`], which the
-//!    operator withdraws with [`withdraw_revenue`](Pallet::withdraw_revenue).
+//!    [`pricing`]), taken from credit and credited to the [`Revenue`] of the operator managing
+//!    the meter (pallet-meters names it), which withdraws it with
+//!    [`withdraw_revenue`](Pallet::withdraw_revenue).
 //! 6. After every reading and every payment the meter's **supply state** follows its credit:
 //!    `Connected`, `LowCredit`, `Emergency` (on emergency credit the owner took with
 //!    [`take_emergency_credit`](Pallet::take_emergency_credit)) or `Disconnected`, each change
 //!    an [`Event::SupplyChanged`]. No disconnection is ordered at a chain time inside the
 //!    tariff's friendly hours, nor on a reading older than [`Config::MaxDisconnectionLag`].
 //! 7. When the household leaves (pallet-meters' `set_owner`) or the meter is decommissioned,
-//!    [`MeterLifecycle`] settles its account and refunds its unused credit; the next household
-//!    starts clean.
+//!    [`MeterLifecycle`] settles its account and refunds its unused credit (what its account
+//!    cannot receive yet is kept in [`UnclaimedRefunds`] for it to
+//!    [`claim_refund`](Pallet::claim_refund)); the next household starts clean.
 //!
 //! ## Examples
 //!
@@ -61,8 +63,9 @@
 //! | `pricing.rs`, `types.rs` | pure pricing functions; stored types |
 //!
 //! ## Invariants (checked by `try_state`, and after every unit test)
-//! - [`Liabilities`] is the sum of all meters' credit and all operators' revenue (a reading moves
-//!   credit to revenue inside the pot, so the per-reading path does not write it);
+//! - [`Liabilities`] is the sum of all meters' credit, all operators' revenue and all
+//!   [`UnclaimedRefunds`] (a reading moves credit to revenue inside the pot, so the
+//!   per-reading path does not write it);
 //! - the pot's balance is at least `Liabilities + ED` (exactly that unless someone transferred WATT
 //!   to the pot account directly);
 //! - no meter with credit is `Emergency` or `Disconnected`; emergency credit used never
@@ -236,8 +239,17 @@ pub mod pallet {
 	pub type Revenue<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
 
-	/// What the pot holds besides its existential deposit: the sum of all meters' credit and
-	/// all operators' revenue. A reading moves credit to revenue without changing it.
+	/// Refunds owed to households that left a meter while their account could not receive
+	/// them (below the existential deposit), held in the pot until the household claims them
+	/// with `claim_refund`. An entry is only made by settling a meter with credit; no zero
+	/// entries.
+	#[pallet::storage]
+	pub type UnclaimedRefunds<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// What the pot holds besides its existential deposit: the sum of all meters' credit, all
+	/// operators' revenue and all unclaimed refunds. A reading moves credit to revenue without
+	/// changing it.
 	#[pallet::storage]
 	pub type Liabilities<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
@@ -292,28 +304,31 @@ pub mod pallet {
 		/// An operator withdrew revenue from the pot.
 		RevenueWithdrawn { operator: T::AccountId, dest: T::AccountId, amount: BalanceOf<T> },
 		/// A decommissioned meter's account was settled and closed: `refunded` to the owner,
-		/// `paid` to the operator (standing charges, debt and emergency credit recovered from
-		/// credit), `forfeited` to the operator because the owner's account could not receive
-		/// it (below the existential deposit), `written_off` debt that credit did not cover.
+		/// `paid` to the operator managing the meter (standing charges, debt and emergency
+		/// credit recovered from credit), `unclaimed`: a refund the owner's account could not
+		/// receive (below the existential deposit), kept for the owner to claim with
+		/// `claim_refund`, `written_off` debt that credit did not cover.
 		MeterClosed {
 			meter: MeterId,
 			owner: T::AccountId,
 			refunded: BalanceOf<T>,
 			paid: BalanceOf<T>,
-			forfeited: BalanceOf<T>,
+			unclaimed: BalanceOf<T>,
 			written_off: BalanceOf<T>,
 		},
 		/// The meter changed owner: the leaving `owner`'s account was settled like a closed
-		/// one (`refunded`, `paid`, `forfeited`, `written_off` as in `MeterClosed`), and the
+		/// one (`refunded`, `paid`, `unclaimed`, `written_off` as in `MeterClosed`), and the
 		/// meter goes on at its tariff for the next household, with nothing owed or inherited.
 		TenancyEnded {
 			meter: MeterId,
 			owner: T::AccountId,
 			refunded: BalanceOf<T>,
 			paid: BalanceOf<T>,
-			forfeited: BalanceOf<T>,
+			unclaimed: BalanceOf<T>,
 			written_off: BalanceOf<T>,
 		},
+		/// A household claimed the refunds it was owed (see `MeterClosed`).
+		RefundClaimed { owner: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -377,6 +392,8 @@ pub mod pallet {
 		SwitchPending,
 		/// Revenue cannot be withdrawn into the pot, which holds it already.
 		DestinationIsPot,
+		/// The account is owed no refund.
+		NothingToClaim,
 	}
 
 	impl<T> From<InvalidTariff> for Error<T> {
@@ -561,6 +578,20 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let dest = T::Lookup::lookup(dest)?;
 			Self::do_withdraw_revenue(who, dest, amount)
+		}
+
+		/// Claim the refunds owed to the caller: credit left when it stopped being a meter's
+		/// owner that its account could not receive then (below the existential deposit).
+		/// All of it is paid at once.
+		///
+		/// Origin: signed by the household owed it. Errors: `NothingToClaim`, the currency's
+		/// (e.g. `BelowMinimum` while the caller's account with the refund would stay below
+		/// the existential deposit: it can claim once it holds funds). Event: `RefundClaimed`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::claim_refund())]
+		pub fn claim_refund(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_refund(who)
 		}
 	}
 

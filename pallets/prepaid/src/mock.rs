@@ -136,6 +136,15 @@ pub fn set_owner(meter: MeterId, owner: AccountId) {
 	}
 	Meters::set(&meters);
 }
+/// Makes `operator` the operator of a registered meter, as pallet-meters'
+/// `force_transfer_meter` does.
+pub fn set_operator(meter: MeterId, operator: AccountId) {
+	let mut meters = Meters::get();
+	if let Some(m) = meters.get_mut(&meter) {
+		m.operator = operator;
+	}
+	Meters::set(&meters);
+}
 pub fn unregister_meter(meter: MeterId) {
 	let mut meters = Meters::get();
 	meters.remove(&meter);
@@ -223,8 +232,11 @@ pub fn consume(meter: MeterId, from_ms: Moment, to_ms: Moment, energy_wh: WattHo
 /// The energy of one reading, reported at the chain's time as it is: a backlog, or a reading
 /// of a meter whose clock runs ahead.
 pub fn consume_at_chain_time(meter: MeterId, from_ms: Moment, to_ms: Moment, energy_wh: WattHours) {
-	let weight = Prepaid::on_consumption(&Consumption { meter, from_ms, to_ms, energy_wh });
-	assert!(weight.all_lte(<Prepaid as OnConsumption>::max_weight()));
+	// pallet-meters pays the operator managing the meter, which it knows.
+	let operator = MockMeters::meter(meter).map_or(OPERATOR, |m| m.operator);
+	let weight =
+		Prepaid::on_consumption(&Consumption { meter, from_ms, to_ms, energy_wh }, &operator);
+	assert!(weight.all_lte(<Prepaid as OnConsumption<AccountId>>::max_weight()));
 }
 
 pub fn account(meter: MeterId) -> MeterAccount<Balance> {
@@ -254,12 +266,14 @@ pub fn prepaid_events() -> alloc::vec::Vec<crate::Event<Test>> {
 		.collect()
 }
 
-/// The pot holds exactly the credit and revenue plus its existential deposit.
+/// The pot holds exactly the credit, revenue and unclaimed refunds plus its existential
+/// deposit.
 pub fn assert_pot_exact() {
 	let credit: Balance = MeterAccounts::<Test>::iter().map(|(_, a)| a.credit).sum();
 	let revenue: Balance = Revenue::<Test>::iter().map(|(_, r)| r).sum();
-	assert_eq!(Liabilities::<Test>::get(), credit + revenue);
-	assert_eq!(pot_balance(), credit + revenue + ED, "pot == credit + revenue + ED");
+	let unclaimed: Balance = crate::UnclaimedRefunds::<Test>::iter().map(|(_, u)| u).sum();
+	assert_eq!(Liabilities::<Test>::get(), credit + revenue + unclaimed);
+	assert_eq!(pot_balance(), credit + revenue + unclaimed + ED, "pot == liabilities + ED");
 }
 
 /// Genesis of the test chain.

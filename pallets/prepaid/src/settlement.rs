@@ -2,7 +2,9 @@
 //! (pallet-meters' `set_owner`) and when the meter is decommissioned. Standing charges up to
 //! now, debt and emergency credit recovered from credit, the rest refunded to the leaving
 //! owner; debt that credit does not cover is written off (reported in the event, for the
-//! operator to pursue off chain), never passed to the next household.
+//! operator to pursue off chain), never passed to the next household. A refund the owner's
+//! account cannot receive yet (below the existential deposit) is kept in the pot for the
+//! owner to claim with `claim_refund`: it is the household's, never the operator's.
 
 use crate::{pallet::*, pricing, types::*};
 use frame_support::{
@@ -21,8 +23,9 @@ pub(crate) struct Settlement<Balance> {
 	pub refunded: Balance,
 	/// Credit paid to the operator: standing charges, debt and emergency credit recovered.
 	pub paid: Balance,
-	/// A refund the owner's account could not receive (below the existential deposit).
-	pub forfeited: Balance,
+	/// A refund the owner's account could not receive (below the existential deposit), kept
+	/// for the owner to claim.
+	pub unclaimed: Balance,
 	/// Debt and emergency credit that credit did not cover.
 	pub written_off: Balance,
 }
@@ -36,8 +39,11 @@ impl<T: Config> Pallet<T> {
 		owner: &T::AccountId,
 	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
 		let now = Self::now().max(account.last_billed);
-		let registry_operator = T::Meters::meter(meter).map(|m| m.operator);
-		let operator = Self::tariff_operator(account, now).or(registry_operator);
+		// The operator managing the meter; the tariff's only for a meter the registry has
+		// forgotten.
+		let operator = T::Meters::meter(meter)
+			.map(|m| m.operator)
+			.or_else(|| Self::tariff_operator(account, now));
 		let credit_before = account.credit;
 
 		// Standing charges up to now.
@@ -61,34 +67,35 @@ impl<T: Config> Pallet<T> {
 		ensure!(operator.is_some() || paid.is_zero(), Error::<T>::UnknownMeter);
 
 		let refund = account.credit;
-		let mut forfeited = Zero::zero();
+		let mut unclaimed = Zero::zero();
 		let mut refunded = Zero::zero();
 		if !refund.is_zero() {
 			match T::Currency::transfer(&Self::pot(), owner, refund, Preservation::Preserve) {
 				Ok(_) => refunded = refund,
 				Err(e) => {
 					// Only a refund the owner's account cannot receive (below the existential
-					// deposit) is forfeited, to the operator; anything else refuses.
+					// deposit) is kept for it to claim; anything else refuses.
 					ensure!(
 						T::Currency::can_deposit(owner, refund, Provenance::Extant)
 							!= DepositConsequence::Success,
 						e
 					);
-					ensure!(operator.is_some(), e);
-					forfeited = refund;
+					UnclaimedRefunds::<T>::mutate(owner, |u| u.saturating_accrue(refund));
+					unclaimed = refund;
 				},
 			}
 		}
 
 		if let Some(operator) = &operator {
-			Self::pay_operator(operator, paid.saturating_add(forfeited));
+			Self::pay_operator(operator, paid);
 		}
+		// What is still owed: the unclaimed refund stays in `Liabilities`.
 		Liabilities::<T>::mutate(|h| h.saturating_reduce(refunded));
 		account.credit = Zero::zero();
 		account.debt = Zero::zero();
 		account.emergency_granted = Zero::zero();
 		account.emergency_used = Zero::zero();
-		Ok(Settlement { refunded, paid, forfeited, written_off })
+		Ok(Settlement { refunded, paid, unclaimed, written_off })
 	}
 
 	/// Settles and removes a meter's account, refunding its credit to `owner`.
@@ -107,7 +114,7 @@ impl<T: Config> Pallet<T> {
 			owner: owner.clone(),
 			refunded: s.refunded,
 			paid: s.paid,
-			forfeited: s.forfeited,
+			unclaimed: s.unclaimed,
 			written_off: s.written_off,
 		});
 		Ok(())
@@ -137,7 +144,7 @@ impl<T: Config> Pallet<T> {
 			owner: old_owner.clone(),
 			refunded: s.refunded,
 			paid: s.paid,
-			forfeited: s.forfeited,
+			unclaimed: s.unclaimed,
 			written_off: s.written_off,
 		});
 		Ok(())

@@ -59,6 +59,7 @@ pub trait WeightInfo {
 	fn on_registered() -> Weight;
 	fn on_decommission() -> Weight;
 	fn on_owner_change() -> Weight;
+	fn claim_refund() -> Weight;
 }
 
 /// Weights for `pallet_prepaid` measured on this machine, with the runtime's database weights.
@@ -264,6 +265,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_owner_change() -> Weight {
 		Self::on_decommission().saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Not benchmarked yet: bounded by `withdraw_revenue` (the same transfer out of the pot,
+	/// one map entry and `Liabilities`).
+	fn claim_refund() -> Weight {
+		Self::withdraw_revenue()
+	}
 }
 
 // The same weights with RocksDB's database weights, for tests and mock runtimes.
@@ -330,5 +336,8 @@ impl WeightInfo for () {
 	}
 	fn on_owner_change() -> Weight {
 		Self::on_decommission().saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn claim_refund() -> Weight {
+		Self::withdraw_revenue()
 	}
 }

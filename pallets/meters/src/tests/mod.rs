@@ -1330,5 +1330,6 @@ fn genesis_hash_is_block_zero_hash() {
 }
 
 mod migrations;
+mod payees;
 mod plausibility;
 mod trust;

@@ -25,6 +25,7 @@ mod genesis;
 mod invariants;
 mod lifecycle;
 mod notice;
+mod payees;
 mod status;
 mod supply;
 mod tariffs;
@@ -96,7 +97,10 @@ fn integrity_test_passes() {
 #[test]
 fn max_weights_are_the_worst_cases() {
 	use crate::weights::WeightInfo;
-	assert_eq!(<Prepaid as OnConsumption>::max_weight(), <() as WeightInfo>::on_consumption());
+	assert_eq!(
+		<Prepaid as OnConsumption<AccountId>>::max_weight(),
+		<() as WeightInfo>::on_consumption()
+	);
 	assert_eq!(
 		<Prepaid as MeterLifecycle<AccountId>>::max_weight(),
 		<() as WeightInfo>::on_owner_change()

@@ -25,7 +25,7 @@ fn the_leaving_household_takes_its_unused_credit() {
 				owner: OWNER,
 				refunded: 8 * UNIT,
 				paid: 0,
-				forfeited: 0,
+				unclaimed: 0,
 				written_off: 0
 			}
 		);
@@ -54,7 +54,7 @@ fn the_next_household_inherits_no_debt() {
 				owner: OWNER,
 				refunded: 0,
 				paid: 0,
-				forfeited: 0,
+				unclaimed: 0,
 				written_off: 5 * UNIT
 			}
 		);
