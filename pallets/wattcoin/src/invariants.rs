@@ -24,6 +24,10 @@ impl<T: Config> Pallet<T> {
 			left == right,
 			"total issuance != GenesisIssuance + TotalIssued - TotalRedeemed - TotalBurned"
 		);
+		ensure!(
+			TotalClawedBack::<T>::get() <= TotalBurned::<T>::get(),
+			"clawbacks not counted in TotalBurned"
+		);
 
 		// Vendors: counter, bound and windows.
 		let now = frame_system::Pallet::<T>::block_number();
@@ -45,6 +49,44 @@ impl<T: Config> Pallet<T> {
 		ensure!(count <= T::MaxVendors::get(), "more vendors than MaxVendors");
 		ensure!(issued <= TotalIssued::<T>::get(), "vendors issued more than TotalIssued");
 		ensure!(redeemed <= TotalRedeemed::<T>::get(), "vendors redeemed more than TotalRedeemed");
+
+		Self::try_state_receipts(now)
+	}
+
+	/// The receipt queue holds exactly the positions `head..tail`, in the order of use, and
+	/// every remembered receipt has exactly one place in it that will forget it.
+	#[cfg(any(feature = "try-runtime", test))]
+	fn try_state_receipts(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::BTreeSet;
+		use frame_support::ensure;
+
+		let (head, tail) = ReceiptQueueRange::<T>::get();
+		ensure!(head <= tail, "the receipt queue's head is after its tail");
+		let mut queued: u64 = 0;
+		for (position, _) in ReceiptQueue::<T>::iter() {
+			ensure!(head <= position && position < tail, "a receipt queued outside head..tail");
+			queued = queued.saturating_add(1);
+		}
+		ensure!(queued == tail.saturating_sub(head), "a hole in the receipt queue");
+
+		let mut previous = BlockNumberFor::<T>::zero();
+		let mut forgetting = BTreeSet::new();
+		for position in head..tail {
+			let entry = ReceiptQueue::<T>::get(position).ok_or("a hole in the receipt queue")?;
+			ensure!(entry.used_at >= previous, "the receipt queue is not in the order of use");
+			ensure!(entry.used_at <= now, "a receipt used in the future");
+			previous = entry.used_at;
+			if UsedReceipts::<T>::get(&entry.vendor, entry.hash) == Some(entry.used_at) {
+				ensure!(
+					forgetting.insert((entry.vendor, entry.hash)),
+					"a receipt queued twice for the same use"
+				);
+			}
+		}
+		ensure!(
+			UsedReceipts::<T>::iter().count() == forgetting.len(),
+			"a used receipt that no queued receipt will forget"
+		);
 		Ok(())
 	}
 }

@@ -1,5 +1,5 @@
-//! Issuing WATT: the vendor's float per period and the receipts that make vending idempotent
-//! (the body of [`Pallet::issue`]).
+//! Issuing WATT: the minimum issue, the vendor's float per period and the dated receipts that
+//! make vending idempotent (the body of [`Pallet::issue`]).
 
 use super::*;
 
@@ -22,25 +22,33 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Mint `amount` to `to` on behalf of the licensed `vendor` against `receipt`: the body of
-	/// [`Pallet::issue`], with the same checks, storage changes and event.
+	/// Mint `amount` to `to` on behalf of the licensed `vendor` against `receipt`, dated
+	/// `paid_at`: the body of [`Pallet::issue`], with the same checks, storage changes and
+	/// event.
 	pub fn do_issue(
 		vendor: &T::AccountId,
 		to: &T::AccountId,
 		amount: BalanceOf<T>,
+		paid_at: BlockNumberFor<T>,
 		receipt: ReceiptOf<T>,
 	) -> Result<(), DispatchError> {
 		ensure_nonzero::<T>(amount)?;
+		if amount < T::MinIssue::get() {
+			return Err(Error::<T>::BelowMinimumIssue.into());
+		}
 		if receipt.is_empty() {
 			return Err(Error::<T>::EmptyReceipt.into());
 		}
 		let mut info = Vendors::<T>::get(vendor).ok_or(Error::<T>::NotLicensed)?;
+		let now = frame_system::Pallet::<T>::block_number();
 		let receipt_hash = Self::receipt_hash(&receipt);
-		if UsedReceipts::<T>::contains_key(vendor, receipt_hash) {
+		// Checked before the date, so that a retry is told the sale went through for as long
+		// as the chain remembers it.
+		if Self::remembered_receipt(vendor, &receipt_hash, now).is_some() {
 			return Err(Error::<T>::DuplicateReceipt.into());
 		}
+		Self::ensure_receipt_date(paid_at, now)?;
 
-		let now = frame_system::Pallet::<T>::block_number();
 		info.roll_window(now);
 		let issued_in_window = info
 			.issued_in_window
@@ -60,6 +68,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let total_issued =
 			TotalIssued::<T>::get().checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
+		Self::ensure_queue_room()?;
 
 		let minted = T::Currency::mint_into(to, amount)?;
 		if minted != amount {
@@ -73,7 +82,8 @@ impl<T: Config> Pallet<T> {
 		info.issued_in_window = issued_in_window;
 		info.total_issued.defensive_saturating_accrue(amount);
 		Vendors::<T>::insert(vendor, info);
-		UsedReceipts::<T>::insert(vendor, receipt_hash, now);
+		Self::prune_expired_receipts(now, PRUNE_PER_ISSUE);
+		Self::remember_receipt(vendor, receipt_hash, now);
 		TotalIssued::<T>::put(total_issued);
 
 		Self::deposit_event(Event::Issued {

@@ -16,8 +16,10 @@
 //! | [`license_vendor`](Pallet::license_vendor) | [`Config::ManagerOrigin`] (root) | license an account as a vendor with an allowance |
 //! | [`set_vendor_allowance`](Pallet::set_vendor_allowance) | [`Config::ManagerOrigin`] | change a vendor's allowance and period |
 //! | [`revoke_vendor`](Pallet::revoke_vendor) | [`Config::ManagerOrigin`] | end a license |
-//! | [`issue`](Pallet::issue) | a licensed vendor | mint WATT to a beneficiary against a receipt |
-//! | [`redeem`](Pallet::redeem) | any holder | burn own WATT, cashed out by a licensed vendor |
+//! | [`claw_back`](Pallet::claw_back) | [`Config::ManagerOrigin`] | burn what a compromised vendor's account holds, and end its license |
+//! | [`issue`](Pallet::issue) | a licensed vendor | mint WATT to a beneficiary against a dated receipt |
+//! | [`set_cash_out_limit`](Pallet::set_cash_out_limit) | a licensed vendor | bound what holders may redeem through it per window |
+//! | [`redeem`](Pallet::redeem) | any holder | burn own WATT, cashed out by a licensed vendor within its limit |
 //!
 //! ## Allowance: a float per period
 //!
@@ -40,23 +42,90 @@
 //! vendor. Changing the allowance or the period keeps what was already issued in the current
 //! window (no fresh float by reconfiguration). Redemptions do not refill the float.
 //!
-//! ## Receipts: idempotent vending
+//! ## Minimum issue
 //!
-//! `issue` records `blake2_256(receipt)` under the vendor in [`UsedReceipts`], with the block
-//! it was used in, and refuses the same receipt from the same vendor forever after, including
+//! Every issue mints at least [`Config::MinIssue`] (one WATT in the runtime), or fails with
+//! [`Error::BelowMinimumIssue`]. So a vendor, or a thief with its key, makes at most
+//! `allowance / MinIssue` issues in a window: the allowance bounds the number of receipts the
+//! chain must remember as well as the WATT minted, and flooding state with one-unit issues
+//! (whose fees the thief would pay from its own minting) is impossible.
+//!
+//! ## Receipts: idempotent vending for a bounded time
+//!
+//! `issue` takes the receipt and its date `paid_at`, a block number the vendor's till knew
+//! when it took the payment (its best block). A receipt dated after the current block fails
+//! with [`Error::ReceiptDatedInFuture`], one dated [`Config::ReceiptLifetime`] blocks or more
+//! before it with [`Error::ReceiptExpired`]. `issue` records `blake2_256(receipt)` under the
+//! vendor in [`UsedReceipts`], with the block it was used in, and refuses the same receipt from
+//! the same vendor with [`Error::DuplicateReceipt`] for `ReceiptLifetime` blocks, including
 //! after the vendor's license is revoked and granted again. The same receipt from two
-//! different vendors is two different sales and both are accepted. A vendor whose request
-//! timed out can simply retry it: either the first attempt went through and the retry fails
-//! with [`Error::DuplicateReceipt`], or the retry mints once.
+//! different vendors is two different sales and both are accepted.
 //!
-//! Storage growth: one entry (~120 bytes of key and value plus trie overhead) per issue,
-//! kept forever, because "refused forever" cannot be checked after forgetting. No deposit is
-//! charged: the entries can never be removed, so a deposit could never be returned and would
-//! only be a second fee; vendors are accountable parties licensed by root, every issue is a
-//! signed transaction paying a fee that covers its storage write, and each issue mints at least
-//! one unit within the vendor's allowance (at least the existential deposit to a new account).
-//! The growth is therefore proportional to real sales (12 million top-ups a year, a million
-//! households topping up monthly, are roughly 1.5 GB a year of state before trie overhead).
+//! A vendor whose request timed out retries it with the same receipt *and the same date*:
+//! either the first attempt went through and the retry fails with `DuplicateReceipt` (while
+//! the chain remembers the receipt) or `ReceiptExpired` (after, since the date is then at least
+//! `ReceiptLifetime` old: the entry is only forgotten once no retry can pass the date check),
+//! or the first attempt did not go through and the retry mints once. A sale therefore never
+//! mints twice, while every receipt is forgotten `ReceiptLifetime` blocks after its use; its id
+//! may then be used again, with a new date, for a new sale.
+//!
+//! A vendor can only use up its own receipt ids (ids are per vendor), and only for
+//! `ReceiptLifetime`: it cannot date a receipt ahead to hold an id longer. A thief who burned a
+//! vendor's ids blocks them for one lifetime at most.
+//!
+//! ### Forgetting, and the bound on stored receipts
+//!
+//! Every used receipt is also queued in [`ReceiptQueue`] (positions `head..tail` of
+//! [`ReceiptQueueRange`]) in the order of use, so the expired ones are at its head. Each issue
+//! first forgets up to [`PRUNE_PER_ISSUE`] (two) expired receipts, then adds its own; `on_idle`
+//! forgets as many more as the block's spare weight allows (at most [`MAX_PRUNE_ON_IDLE`]).
+//! No call or hook iterates more than that.
+//!
+//! The bound: **the chain never stores more receipts than the most issues made within any
+//! `ReceiptLifetime` consecutive blocks**, even if `on_idle` never runs. Proof: if at most two
+//! queued receipts are expired when an issue comes, it forgets them all, and the queue then
+//! holds exactly the receipts of the last `ReceiptLifetime` blocks; otherwise the issue forgets
+//! two and adds one, so the queue shrinks. Between issues it only shrinks. In turn, the issues
+//! within `ReceiptLifetime` blocks are at most, summed over the vendors licensed then,
+//! `allowance / MinIssue * (ReceiptLifetime / period + 2)`, figures governance sets. Each
+//! receipt costs about 200 bytes of state (its [`UsedReceipts`] entry and its queue entry)
+//! before trie overhead. In the runtime (a week, one WATT): 12 million sales a year, a
+//! million households topping up monthly, keep about 230,000 receipts, some 46 MB, flat; before
+//! receipts expired the same sales grew state by about 1.5 GB a year.
+//!
+//! No deposit is charged for a receipt: vendors are accountable parties licensed by root,
+//! every issue is a signed transaction paying a fee that covers its storage writes, and each
+//! issue mints at least `MinIssue` within the vendor's allowance.
+//!
+//! ## Cash-out limits
+//!
+//! A redemption makes the named vendor owe the holder cash. So that no holder can impose an
+//! unbounded obligation on a vendor, each vendor has a `cash_out_limit`: in each of its
+//! allowance windows, holders may redeem at most that much through it (dust swept by a
+//! redemption included); beyond it `redeem` fails with [`Error::CashOutLimitExceeded`] and the
+//! holder chooses another vendor or waits for the next window. The vendor sets its own limit
+//! with [`Pallet::set_cash_out_limit`] (what its till can pay out in a window; zero to take no
+//! cash-outs); a license starts with the allowance as its limit, the cash a vendor selling that
+//! much takes in. As with the allowance, what was cashed out in the current window still counts
+//! after the limit, the allowance or the period changes. The limit bounds the vendor's
+//! obligation, not who gets served first: a holder may use up a vendor's window.
+//! [`Pallet::remaining_cash_out`] tells wallets what a vendor still takes.
+//!
+//! ## Clawback of a compromised vendor
+//!
+//! When a vendor's key is stolen, governance ([`Config::ManagerOrigin`], which licenses
+//! vendors) calls [`Pallet::claw_back`]: it burns up to the given amount of the WATT the
+//! vendor's own account holds, frozen funds too (not funds on hold, nor the existential deposit
+//! an account with dependants must keep; dust it would leave is burned as well), and revokes the
+//! license in the same call. Only a licensed vendor's account can be clawed back from; to claw
+//! back from one already revoked, license it again with a zero allowance first. WATT the thief
+//! already moved to other accounts stays issued: the chain cannot tell it from honest
+//! households' WATT, and the allowance bounds it.
+//!
+//! The burn is recorded in [`TotalBurned`] (with fees and dust) and in [`TotalClawedBack`]
+//! (clawbacks only, at most `TotalBurned`), so the issuance identity below stays true:
+//! `TotalIssued` still counts what the vendor minted, and the clawed-back part of it left
+//! circulation as burned.
 //!
 //! ## Redemption and the existential deposit
 //!
@@ -70,13 +139,14 @@
 //! on hold, or needed to keep an account with dependants alive cannot be redeemed.
 //!
 //! Issuing less than the existential deposit to an account that does not exist fails with
-//! [`Error::BelowExistentialDeposit`] rather than minting tokens that would vanish.
+//! [`Error::BelowExistentialDeposit`] rather than minting tokens that would vanish (only
+//! possible where `MinIssue` is below the existential deposit).
 //!
 //! ## Issuance accounting and the invariant
 //!
 //! The pallet keeps [`GenesisIssuance`] (total issuance when the genesis was built),
 //! [`TotalIssued`], [`TotalRedeemed`] and [`TotalBurned`] (transaction fees and dust burned
-//! through [`BurnAndRecord`]). At the end of every block:
+//! through [`BurnAndRecord`], and clawbacks). At the end of every block:
 //!
 //! ```text
 //! Currency::total_issuance() == GenesisIssuance + TotalIssued - TotalRedeemed - TotalBurned
@@ -93,7 +163,8 @@
 //!   the total issuance outside this pallet;
 //! - root does not call `Balances::force_set_balance` or `Balances::force_adjust_total_issuance`.
 //!   Root bypasses every call filter, so this is trust in governance, not a rule the runtime
-//!   can enforce; if root does, `try_state` reports the difference;
+//!   can enforce; if root does, `try_state` reports the difference (governance takes WATT
+//!   from a compromised vendor with `claw_back`, which records it);
 //! - no other pallet mints, burns, or drops a `fungible` credit or debt of the native token
 //!   (they move WATT with transfers and holds only).
 //!
@@ -102,6 +173,10 @@
 //! - Every vendor's period is non-zero and its window start is a multiple of the period not
 //!   after the current block.
 //! - The vendors' own totals add up to at most [`TotalIssued`] and [`TotalRedeemed`].
+//! - [`TotalClawedBack`] is at most [`TotalBurned`].
+//! - The receipt queue holds exactly the positions `head..tail`, in the order of use, none used
+//!   after the current block, and every entry of [`UsedReceipts`] has exactly one queued
+//!   receipt that will forget it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -116,14 +191,17 @@ mod benchmarking;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod issuance;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod receipts;
 mod redemption;
 #[cfg(test)]
 mod tests;
 pub mod types;
 pub mod weights;
 
+pub use receipts::{MAX_PRUNE_ON_IDLE, PRUNE_PER_ISSUE};
 pub use redemption::BurnAndRecord;
 
 use core::marker::PhantomData;
@@ -159,6 +237,10 @@ pub type VendorInfoOf<T> = VendorInfo<BalanceOf<T>, BlockNumberFor<T>>;
 /// The id of an off-chain payment, as given to [`Pallet::issue`].
 pub type ReceiptOf<T> = BoundedVec<u8, <T as Config>::MaxReceiptLen>;
 
+/// A used receipt in the expiry queue, with the runtime's account and block number types.
+pub type QueuedReceiptOf<T> =
+	QueuedReceipt<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 
 #[frame_support::pallet]
@@ -168,7 +250,10 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	///
+	/// Version 1: [`VendorInfo`] carries the vendor's cash-out limit, and used receipts are
+	/// queued for expiry ([`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -196,6 +281,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinPeriod: Get<BlockNumberFor<Self>>;
 
+		/// The smallest amount one [`Pallet::issue`] may mint. Must be at least one.
+		///
+		/// With it, a vendor's allowance also bounds how many issues (and so how many receipts
+		/// to remember) it can make in a window: at most `allowance / MinIssue`.
+		#[pallet::constant]
+		type MinIssue: Get<BalanceOf<Self>>;
+
+		/// How long, in blocks, a used receipt is remembered, and how old (by its `paid_at`
+		/// date) a receipt may be when it is issued against. Must be at least one.
+		#[pallet::constant]
+		type ReceiptLifetime: Get<BlockNumberFor<Self>>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -207,8 +304,14 @@ pub mod pallet {
 	pub type Vendors<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, VendorInfoOf<T>, OptionQuery>;
 
-	/// Receipts already used, by vendor and `blake2_256` of the receipt, with the block of the
-	/// issue. Entries are never removed: a used receipt is refused forever.
+	/// Receipts used within the last [`Config::ReceiptLifetime`] blocks, by vendor and
+	/// `blake2_256` of the receipt, with the block of the issue.
+	///
+	/// An entry used at block `u` refuses the same receipt from the same vendor until block
+	/// `u + ReceiptLifetime`; after that the receipt's own date is too old to be issued against
+	/// and the entry is forgotten. Every entry has its place in [`ReceiptQueue`], which is how
+	/// expired entries are found and removed. At most as many entries as issues in any
+	/// `ReceiptLifetime` blocks (see the crate docs).
 	#[pallet::storage]
 	pub type UsedReceipts<T: Config> = StorageDoubleMap<
 		_,
@@ -219,6 +322,18 @@ pub mod pallet {
 		BlockNumberFor<T>,
 		OptionQuery,
 	>;
+
+	/// Used receipts in the order they were used, for expiry: the queue holds the positions
+	/// `head..tail` of [`ReceiptQueueRange`]. At most as many as issues in any
+	/// [`Config::ReceiptLifetime`] blocks.
+	#[pallet::storage]
+	pub type ReceiptQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, QueuedReceiptOf<T>, OptionQuery>;
+
+	/// `(head, tail)` of [`ReceiptQueue`]: the position of the oldest queued receipt, and the
+	/// position the next one gets. The queue is empty when they are equal.
+	#[pallet::storage]
+	pub type ReceiptQueueRange<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
 
 	/// The id the next redemption gets. Ids start at 0 and grow by one per redemption.
 	#[pallet::storage]
@@ -236,9 +351,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalRedeemed<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
-	/// Everything ever burned through [`BurnAndRecord`]: transaction fees, tips and dust.
+	/// Everything ever burned outside issue and redemption: transaction fees, tips and dust
+	/// (through [`BurnAndRecord`]) and clawbacks ([`Pallet::claw_back`], also counted in
+	/// [`TotalClawedBack`]).
 	#[pallet::storage]
 	pub type TotalBurned<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Everything ever burned from compromised vendors by [`Pallet::claw_back`]. A part of
+	/// [`TotalBurned`], kept apart so that clawbacks can be told from fees.
+	#[pallet::storage]
+	pub type TotalClawedBack<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
 	/// Vendors licensed at genesis.
 	#[pallet::genesis_config]
@@ -303,6 +425,12 @@ pub mod pallet {
 			vendor: T::AccountId,
 			amount: BalanceOf<T>,
 		},
+		/// `vendor` will cash out at most `limit` per window from now on.
+		CashOutLimitSet { vendor: T::AccountId, limit: BalanceOf<T> },
+		/// Governance burned `amount` from the compromised `vendor`'s account (including any
+		/// dust it would have left); counted in `TotalBurned` and `TotalClawedBack`. Followed by
+		/// [`Event::VendorRevoked`].
+		ClawedBack { vendor: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -333,6 +461,16 @@ pub mod pallet {
 		/// The amount is more than the holder may spend: part of the balance is frozen, on
 		/// hold, or needed to keep an account with dependants alive.
 		FundsUnavailable,
+		/// The amount is less than [`Config::MinIssue`].
+		BelowMinimumIssue,
+		/// The receipt's date (`paid_at`) is after the current block.
+		ReceiptDatedInFuture,
+		/// The receipt's date (`paid_at`) is [`Config::ReceiptLifetime`] blocks or more before
+		/// the current block: too old to issue against (it may have been issued and forgotten).
+		ReceiptExpired,
+		/// The redemption (with any dust it sweeps) is more than the vendor still cashes out in
+		/// the current window.
+		CashOutLimitExceeded,
 	}
 
 	#[pallet::hooks]
@@ -341,10 +479,20 @@ pub mod pallet {
 			assert!(T::MaxReceiptLen::get() > 0, "pallet-wattcoin: MaxReceiptLen must be > 0");
 			assert!(T::MaxVendors::get() > 0, "pallet-wattcoin: MaxVendors must be > 0");
 			assert!(!T::MinPeriod::get().is_zero(), "pallet-wattcoin: MinPeriod must be > 0");
+			assert!(!T::MinIssue::get().is_zero(), "pallet-wattcoin: MinIssue must be > 0");
+			assert!(
+				!T::ReceiptLifetime::get().is_zero(),
+				"pallet-wattcoin: ReceiptLifetime must be > 0"
+			);
 			assert!(
 				!T::Currency::minimum_balance().is_zero(),
 				"pallet-wattcoin: the currency's existential deposit must be > 0"
 			);
+		}
+
+		/// Forget expired receipts with the block's spare weight (see [`ReceiptQueue`]).
+		fn on_idle(now: BlockNumberFor<T>, remaining_weight: Weight) -> Weight {
+			Self::prune_receipts_within(now, remaining_weight)
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -425,7 +573,9 @@ pub mod pallet {
 		/// Origin: [`Config::ManagerOrigin`] (root).
 		///
 		/// The vendor can no longer issue and holders can no longer redeem through it. The
-		/// receipts it used stay used: licensed again, it still cannot reuse them.
+		/// receipts it used stay remembered for their lifetime: licensed again, it still cannot
+		/// reuse them meanwhile. To also burn what a compromised vendor holds, use
+		/// [`Pallet::claw_back`] instead, which revokes too.
 		///
 		/// Errors: `BadOrigin`; [`Error::NotLicensed`].
 		///
@@ -440,19 +590,27 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Mint `amount` to `to` against the off-chain payment `receipt`.
+		/// Mint `amount` to `to` against the off-chain payment `receipt`, made at block
+		/// `paid_at`.
 		///
 		/// Origin: signed by a licensed vendor.
 		///
-		/// The amount counts against the vendor's allowance for the current window. The receipt
-		/// is recorded for the vendor and refused forever after; the total issuance grows by
-		/// `amount`.
+		/// `paid_at` is the receipt's date on chain: a block number the vendor's till knew when
+		/// it took the payment (its best block, say). It must not be after the current block nor
+		/// [`Config::ReceiptLifetime`] blocks or more before it; a retry must carry the same
+		/// date as the first attempt. The amount must be at least [`Config::MinIssue`] and
+		/// counts against the vendor's allowance for the current window. The receipt is
+		/// remembered for the vendor for `ReceiptLifetime` blocks (refused as a duplicate
+		/// meanwhile, and as expired by its date after), and up to two expired receipts are
+		/// forgotten. The total issuance grows by `amount`.
 		///
-		/// Errors: [`Error::ZeroAmount`]; [`Error::EmptyReceipt`]; [`Error::NotLicensed`] if
-		/// the signer is not a licensed vendor; [`Error::DuplicateReceipt`];
-		/// [`Error::AllowanceExceeded`]; [`Error::BelowExistentialDeposit`] if `to` does not
-		/// exist and `amount` is below the existential deposit; [`Error::CannotReceive`];
-		/// `Arithmetic(Overflow)` if the total issuance would overflow.
+		/// Errors: [`Error::ZeroAmount`]; [`Error::BelowMinimumIssue`]; [`Error::EmptyReceipt`];
+		/// [`Error::NotLicensed`] if the signer is not a licensed vendor;
+		/// [`Error::DuplicateReceipt`]; [`Error::ReceiptDatedInFuture`];
+		/// [`Error::ReceiptExpired`]; [`Error::AllowanceExceeded`];
+		/// [`Error::BelowExistentialDeposit`] if `to` does not exist and `amount` is below the
+		/// existential deposit; [`Error::CannotReceive`]; `Arithmetic(Overflow)` if the total
+		/// issuance would overflow.
 		///
 		/// Event: [`Event::Issued`].
 		#[pallet::call_index(3)]
@@ -461,11 +619,12 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			to: AccountIdLookupOf<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
+			paid_at: BlockNumberFor<T>,
 			receipt: ReceiptOf<T>,
 		) -> DispatchResult {
 			let vendor = ensure_signed(origin)?;
 			let to = T::Lookup::lookup(to)?;
-			Self::do_issue(&vendor, &to, amount, receipt)
+			Self::do_issue(&vendor, &to, amount, paid_at, receipt)
 		}
 
 		/// Burn `amount` of the caller's WATT, to be paid out off chain by `vendor`.
@@ -496,6 +655,59 @@ pub mod pallet {
 			let vendor = T::Lookup::lookup(vendor)?;
 			Self::do_redeem(&holder, &vendor, amount).map(|_| ())
 		}
+
+		/// Set the most holders may redeem through the caller in one window.
+		///
+		/// Origin: signed by a licensed vendor, for itself.
+		///
+		/// The limit applies in the vendor's allowance windows and refills with the allowance.
+		/// What was cashed out in the current window still counts: lowering the limit below it
+		/// stops cash-outs until the next window, raising it does not forget it. A limit of
+		/// zero takes no more cash-outs (the vendor may still issue). A new license starts with
+		/// its allowance as its limit.
+		///
+		/// Errors: `BadOrigin`; [`Error::NotLicensed`] if the signer is not a licensed vendor.
+		///
+		/// Event: [`Event::CashOutLimitSet`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_cash_out_limit())]
+		pub fn set_cash_out_limit(
+			origin: OriginFor<T>,
+			#[pallet::compact] limit: BalanceOf<T>,
+		) -> DispatchResult {
+			let vendor = ensure_signed(origin)?;
+			Self::do_set_cash_out_limit(&vendor, limit)
+		}
+
+		/// Burn up to `amount` from the account of `vendor`, whose key is compromised, and
+		/// revoke its license.
+		///
+		/// Origin: [`Config::ManagerOrigin`] (root).
+		///
+		/// Burns what it can of `amount` from the vendor's own account (`Force`: frozen funds
+		/// too, but not funds on hold, nor the existential deposit an account with dependants
+		/// needs); if that would leave dust below the existential deposit, the dust is burned
+		/// too. Nothing is taken from anyone else. The burn is counted in [`TotalBurned`] (and
+		/// [`TotalClawedBack`]), so the issuance identity holds. Then the license is revoked as
+		/// by [`Pallet::revoke_vendor`]. Holding nothing is no error: the license is revoked and
+		/// the event reports zero.
+		///
+		/// Errors: `BadOrigin`; [`Error::ZeroAmount`]; [`Error::NotLicensed`] if `vendor` is
+		/// not a licensed vendor (to claw back from a vendor already revoked, license it again
+		/// with a zero allowance first).
+		///
+		/// Events: [`Event::ClawedBack`], then [`Event::VendorRevoked`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::claw_back())]
+		pub fn claw_back(
+			origin: OriginFor<T>,
+			vendor: AccountIdLookupOf<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
+			T::ManagerOrigin::ensure_origin(origin)?;
+			let vendor = T::Lookup::lookup(vendor)?;
+			Self::do_claw_back(&vendor, amount).map(|_| ())
+		}
 	}
 
 	#[pallet::view_functions]
@@ -505,12 +717,20 @@ pub mod pallet {
 			Self::remaining_allowance_of(&vendor)
 		}
 
-		/// The block in which `vendor` used `receipt`; `None` if it has not used it.
+		/// What holders may still redeem through `vendor` in the current window; `None` if it is
+		/// not licensed.
+		pub fn remaining_cash_out(vendor: T::AccountId) -> Option<BalanceOf<T>> {
+			Self::remaining_cash_out_of(&vendor)
+		}
+
+		/// The block in which `vendor` used `receipt`; `None` if it has not used it within the
+		/// last [`Config::ReceiptLifetime`] blocks.
 		pub fn receipt_used_at(
 			vendor: T::AccountId,
 			receipt: ReceiptOf<T>,
 		) -> Option<BlockNumberFor<T>> {
-			UsedReceipts::<T>::get(&vendor, Self::receipt_hash(&receipt))
+			let now = frame_system::Pallet::<T>::block_number();
+			Self::remembered_receipt(&vendor, &Self::receipt_hash(&receipt), now)
 		}
 	}
 }

@@ -33,6 +33,8 @@ pub const MIN_PERIOD: BlockNumber = 10;
 pub const MAX_RECEIPT_LEN: u32 = 32;
 /// The most vendors.
 pub const MAX_VENDORS: u32 = 3;
+/// How long a receipt is remembered, in blocks.
+pub const RECEIPT_LIFETIME: BlockNumber = 1_000;
 
 /// Vendors licensed at genesis by [`ExtBuilder::default`].
 pub const VENDOR: AccountId = 100;
@@ -76,6 +78,9 @@ impl pallet_transaction_payment::Config for Test {
 
 parameter_types! {
 	pub const MinPeriod: BlockNumber = MIN_PERIOD;
+	pub const ReceiptLifetime: BlockNumber = RECEIPT_LIFETIME;
+	/// The smallest issue: 1 unless a test sets it with [`ExtBuilder::min_issue`].
+	pub static MinIssue: Balance = 1;
 }
 
 impl pallet_wattcoin::Config for Test {
@@ -84,6 +89,8 @@ impl pallet_wattcoin::Config for Test {
 	type MaxVendors = ConstU32<MAX_VENDORS>;
 	type MaxReceiptLen = ConstU32<MAX_RECEIPT_LEN>;
 	type MinPeriod = MinPeriod;
+	type MinIssue = MinIssue;
+	type ReceiptLifetime = ReceiptLifetime;
 	type WeightInfo = ();
 }
 
@@ -92,6 +99,7 @@ impl pallet_wattcoin::Config for Test {
 pub struct ExtBuilder {
 	balances: Vec<(AccountId, Balance)>,
 	vendors: Vec<(AccountId, Balance, BlockNumber)>,
+	min_issue: Balance,
 }
 
 impl Default for ExtBuilder {
@@ -99,6 +107,7 @@ impl Default for ExtBuilder {
 		Self {
 			balances: vec![(ALICE, 1_000), (BOB, 500), (CHARLIE, 100)],
 			vendors: vec![(VENDOR, ALLOWANCE, PERIOD), (VENDOR_2, ALLOWANCE, PERIOD)],
+			min_issue: 1,
 		}
 	}
 }
@@ -116,8 +125,15 @@ impl ExtBuilder {
 		self
 	}
 
+	/// The smallest issue ([`Config::MinIssue`](crate::Config::MinIssue)) instead of 1.
+	pub fn min_issue(mut self, min_issue: Balance) -> Self {
+		self.min_issue = min_issue;
+		self
+	}
+
 	/// The externalities at block 1, without the invariant check at the end.
 	pub fn build(self) -> sp_io::TestExternalities {
+		MinIssue::set(self.min_issue);
 		let storage = RuntimeGenesisConfig {
 			system: Default::default(),
 			balances: pallet_balances::GenesisConfig {

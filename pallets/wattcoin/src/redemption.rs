@@ -1,8 +1,11 @@
-//! Redeeming WATT: burning a holder's WATT for a vendor to pay out off chain (the body of
-//! [`Pallet::redeem`]), and [`BurnAndRecord`], which burns fees and dust and records them.
+//! Redeeming WATT: burning a holder's WATT for a vendor to pay out off chain, within the
+//! vendor's cash-out limit (the bodies of [`Pallet::redeem`] and
+//! [`Pallet::set_cash_out_limit`]); clawing back a compromised vendor's WATT
+//! ([`Pallet::claw_back`]); and [`BurnAndRecord`], which burns fees and dust and records them.
 
 use super::*;
 use crate::issuance::ensure_nonzero;
+use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
 	/// Burn `amount` (plus any dust it would leave) from `holder`, to be paid out by the licensed
@@ -15,6 +18,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(RedemptionId, BalanceOf<T>), DispatchError> {
 		ensure_nonzero::<T>(amount)?;
 		let mut info = Vendors::<T>::get(vendor).ok_or(Error::<T>::NotLicensed)?;
+		let now = frame_system::Pallet::<T>::block_number();
 		// Checked first: `can_withdraw` reports an amount above the total issuance as an
 		// underflow, while for the holder it is simply more than they have.
 		if amount > T::Currency::balance(holder) {
@@ -35,6 +39,12 @@ impl<T: Config> Pallet<T> {
 			WithdrawConsequence::Underflow => return Err(ArithmeticError::Underflow.into()),
 			WithdrawConsequence::Overflow => return Err(ArithmeticError::Overflow.into()),
 		};
+		info.roll_window(now);
+		let cashed_out_in_window = info
+			.cashed_out_in_window
+			.checked_add(&to_burn)
+			.filter(|cashed_out| *cashed_out <= info.cash_out_limit)
+			.ok_or(Error::<T>::CashOutLimitExceeded)?;
 		let total_redeemed =
 			TotalRedeemed::<T>::get().checked_add(&to_burn).ok_or(ArithmeticError::Overflow)?;
 		let id = NextRedemptionId::<T>::get();
@@ -55,6 +65,7 @@ impl<T: Config> Pallet<T> {
 			));
 		}
 
+		info.cashed_out_in_window = cashed_out_in_window;
 		info.total_redeemed.defensive_saturating_accrue(burned);
 		Vendors::<T>::insert(vendor, info);
 		TotalRedeemed::<T>::put(total_redeemed);
@@ -67,6 +78,85 @@ impl<T: Config> Pallet<T> {
 			amount: burned,
 		});
 		Ok((id, burned))
+	}
+
+	/// What holders may still redeem through `vendor` in the current window; `None` if it is
+	/// not licensed.
+	pub fn remaining_cash_out_of(vendor: &T::AccountId) -> Option<BalanceOf<T>> {
+		let now = frame_system::Pallet::<T>::block_number();
+		Vendors::<T>::get(vendor).map(|info| info.cash_out_remaining_at(now))
+	}
+
+	/// Set the licensed `vendor`'s cash-out limit: the body of [`Pallet::set_cash_out_limit`].
+	pub fn do_set_cash_out_limit(
+		vendor: &T::AccountId,
+		limit: BalanceOf<T>,
+	) -> Result<(), DispatchError> {
+		let now = frame_system::Pallet::<T>::block_number();
+		Vendors::<T>::try_mutate(vendor, |maybe_info| -> Result<(), DispatchError> {
+			let info = maybe_info.as_mut().ok_or(Error::<T>::NotLicensed)?;
+			info.roll_window(now);
+			info.cash_out_limit = limit;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::CashOutLimitSet { vendor: vendor.clone(), limit });
+		Ok(())
+	}
+
+	/// Burn up to `amount` (plus any dust it would leave) from the licensed `vendor`'s account
+	/// and revoke it: the body of [`Pallet::claw_back`], with the same checks, storage changes
+	/// and events. Returns the amount burned.
+	pub fn do_claw_back(
+		vendor: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		ensure_nonzero::<T>(amount)?;
+		if !Vendors::<T>::contains_key(vendor) {
+			return Err(Error::<T>::NotLicensed.into());
+		}
+		// Frozen funds too (`Force`); never funds on hold, nor the existential deposit that an
+		// account with dependants must keep.
+		let reducible =
+			T::Currency::reducible_balance(vendor, Preservation::Expendable, Fortitude::Force);
+		let mut to_burn = amount.min(reducible);
+		// Take the dust too rather than leave it to be reaped.
+		let rest = T::Currency::balance(vendor).saturating_sub(to_burn);
+		if !rest.is_zero() && rest < T::Currency::minimum_balance() {
+			if let Some(all) = to_burn.checked_add(&rest).filter(|all| *all <= reducible) {
+				to_burn = all;
+			}
+		}
+		let total_burned =
+			TotalBurned::<T>::get().checked_add(&to_burn).ok_or(ArithmeticError::Overflow)?;
+		let total_clawed_back =
+			TotalClawedBack::<T>::get().checked_add(&to_burn).ok_or(ArithmeticError::Overflow)?;
+
+		if !to_burn.is_zero() {
+			let burned = T::Currency::burn_from(
+				vendor,
+				to_burn,
+				Preservation::Expendable,
+				Precision::Exact,
+				Fortitude::Force,
+			)?;
+			if burned != to_burn {
+				// `burn_from` with `Exact` precision burns exactly `to_burn` or fails.
+				defensive!(
+					"pallet-wattcoin: burn_from burned a different amount",
+					(to_burn, burned)
+				);
+				return Err(DispatchError::Other(
+					"pallet-wattcoin: burn_from burned a different amount",
+				));
+			}
+		}
+
+		TotalBurned::<T>::put(total_burned);
+		TotalClawedBack::<T>::put(total_clawed_back);
+		Vendors::<T>::remove(vendor);
+		Self::deposit_event(Event::ClawedBack { vendor: vendor.clone(), amount: to_burn });
+		Self::deposit_event(Event::VendorRevoked { vendor: vendor.clone() });
+		Ok(to_burn)
 	}
 }
 

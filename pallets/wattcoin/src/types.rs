@@ -12,13 +12,18 @@ pub type RedemptionId = u64;
 /// Key of a used receipt under its vendor: `blake2_256` of the receipt bytes.
 pub type ReceiptHash = [u8; 32];
 
-/// A licensed vendor: its allowance and where it stands in the current allowance window.
+/// A licensed vendor: its allowance, its cash-out limit, and where it stands in the current
+/// window.
 ///
 /// The allowance is a *float per period*: in every window of `period` blocks a vendor may
 /// issue at most `allowance`. Windows are aligned to multiples of `period` counted from block
 /// 0, so window `k` covers blocks `[k * period, (k + 1) * period)`; the float refills at the
 /// first block of each window. A `period` so long that the chain never leaves its first window
 /// makes the allowance a lifetime cap.
+///
+/// The cash-out limit works the same way, in the same windows: holders may redeem at most
+/// `cash_out_limit` through the vendor in one window. It is the vendor's own choice (set with
+/// `set_cash_out_limit`); a new license starts with the allowance as its limit.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
@@ -35,6 +40,10 @@ pub struct VendorInfo<Balance, BlockNumber> {
 	pub total_issued: Balance,
 	/// What holders redeemed through the vendor since it was (last) licensed.
 	pub total_redeemed: Balance,
+	/// The most holders may redeem through the vendor in one window.
+	pub cash_out_limit: Balance,
+	/// What holders redeemed through the vendor in the window starting at `window_start`.
+	pub cashed_out_in_window: Balance,
 }
 
 impl<Balance, BlockNumber> VendorInfo<Balance, BlockNumber>
@@ -42,7 +51,8 @@ where
 	Balance: AtLeast32BitUnsigned + Copy,
 	BlockNumber: AtLeast32BitUnsigned + Copy,
 {
-	/// A fresh license at block `now`: nothing issued yet.
+	/// A fresh license at block `now`: nothing issued or cashed out yet, and a cash-out limit
+	/// equal to the allowance.
 	///
 	/// `period` must be non-zero; callers check it (a zero period is treated as one block so
 	/// that nothing here can divide by zero).
@@ -54,15 +64,19 @@ where
 			issued_in_window: Zero::zero(),
 			total_issued: Zero::zero(),
 			total_redeemed: Zero::zero(),
+			cash_out_limit: allowance,
+			cashed_out_in_window: Zero::zero(),
 		}
 	}
 
-	/// Move to the window containing `now` if it is a later one, refilling the float.
+	/// Move to the window containing `now` if it is a later one, refilling the float and the
+	/// cash-out limit.
 	pub fn roll_window(&mut self, now: BlockNumber) {
 		let start = window_start(now, self.period);
 		if start > self.window_start {
 			self.window_start = start;
 			self.issued_in_window = Zero::zero();
+			self.cashed_out_in_window = Zero::zero();
 		}
 	}
 
@@ -75,17 +89,46 @@ where
 		}
 	}
 
+	/// What holders may still redeem through the vendor in the window containing `now`.
+	pub fn cash_out_remaining_at(&self, now: BlockNumber) -> Balance {
+		if window_start(now, self.period) > self.window_start {
+			self.cash_out_limit
+		} else {
+			self.cash_out_limit.saturating_sub(self.cashed_out_in_window)
+		}
+	}
+
 	/// Change the allowance and the period at block `now`.
 	///
 	/// What was issued in the current window still counts against the new allowance: lowering
 	/// the allowance below it stops issuing until the next window, and changing the period does
-	/// not hand out a fresh float. The window is re-aligned to the new period.
+	/// not hand out a fresh float. The window is re-aligned to the new period. The cash-out
+	/// limit and what was cashed out in the current window are kept in the same way.
 	pub fn reconfigure(&mut self, allowance: Balance, period: BlockNumber, now: BlockNumber) {
 		self.roll_window(now);
 		self.allowance = allowance;
 		self.period = period;
 		self.window_start = window_start(now, period);
 	}
+}
+
+/// A used receipt in the expiry queue ([`ReceiptQueue`](crate::ReceiptQueue)): the key of its
+/// entry in [`UsedReceipts`](crate::UsedReceipts) and the block it was used in.
+///
+/// Entries are queued in the order they are used, so the queue is ordered by `used_at` and the
+/// expired ones are always at its head. The entry is forgotten when the queued receipt is
+/// pruned, unless the entry has been used again since (then its `used_at` differs and its own,
+/// later queued receipt forgets it).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct QueuedReceipt<AccountId, BlockNumber> {
+	/// The vendor that used the receipt.
+	pub vendor: AccountId,
+	/// `blake2_256` of the receipt.
+	pub hash: ReceiptHash,
+	/// The block the receipt was used in.
+	pub used_at: BlockNumber,
 }
 
 /// The first block of the window of length `period` that contains `now`.

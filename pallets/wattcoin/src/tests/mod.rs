@@ -34,8 +34,9 @@ fn last_event() -> Event<Test> {
 	wattcoin_events().pop().expect("an event was deposited")
 }
 
+/// Issue against receipt `id`, dated the current block.
 fn issue(vendor: AccountId, to: AccountId, amount: Balance, id: &str) -> Result<(), DispatchError> {
-	Wattcoin::issue(RuntimeOrigin::signed(vendor), to, amount, receipt(id))
+	Wattcoin::issue(RuntimeOrigin::signed(vendor), to, amount, System::block_number(), receipt(id))
 }
 
 fn redeem(holder: AccountId, vendor: AccountId, amount: Balance) -> Result<(), DispatchError> {
@@ -90,6 +91,8 @@ mod genesis {
 					issued_in_window: 0,
 					total_issued: 0,
 					total_redeemed: 0,
+					cash_out_limit: ALLOWANCE,
+					cashed_out_in_window: 0,
 				}
 			);
 			assert_eq!(Wattcoin::remaining_allowance_of(&VENDOR), Some(ALLOWANCE));
@@ -154,6 +157,8 @@ mod licensing {
 					issued_in_window: 0,
 					total_issued: 0,
 					total_redeemed: 0,
+					cash_out_limit: 70,
+					cashed_out_in_window: 0,
 				}
 			);
 			assert_eq!(Vendors::<Test>::count(), 3);
@@ -359,7 +364,7 @@ mod issuing {
 			assert_noop!(issue(NOT_VENDOR, ALICE, 100, "r1"), Error::<Test>::NotLicensed);
 			assert_noop!(issue(ALICE, ALICE, 100, "r1"), Error::<Test>::NotLicensed);
 			assert_noop!(
-				Wattcoin::issue(RuntimeOrigin::root(), ALICE, 100, receipt("r1")),
+				Wattcoin::issue(RuntimeOrigin::root(), ALICE, 100, 1, receipt("r1")),
 				BadOrigin
 			);
 		});
@@ -379,6 +384,7 @@ mod issuing {
 			let ok = RuntimeCall::Wattcoin(crate::Call::issue {
 				to: ALICE,
 				amount: 1,
+				paid_at: 1,
 				receipt: ReceiptOf::<Test>::try_from(vec![7u8; MAX_RECEIPT_LEN as usize]).unwrap(),
 			});
 			assert!(RuntimeCall::decode(&mut &ok.encode()[..]).is_ok());
@@ -437,13 +443,14 @@ mod issuing {
 	}
 
 	#[test]
-	fn duplicate_receipt_is_refused_forever() {
+	fn duplicate_receipt_is_refused_while_remembered() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_ok!(issue(VENDOR, ALICE, 100, "r1"));
-			// Same receipt: refused, whatever the beneficiary or amount.
+			// Same receipt: refused, whatever the beneficiary, amount or date.
 			assert_noop!(issue(VENDOR, ALICE, 100, "r1"), Error::<Test>::DuplicateReceipt);
 			assert_noop!(issue(VENDOR, BOB, 5, "r1"), Error::<Test>::DuplicateReceipt);
-			// Also in a later window.
+			// Also in a later window, within the receipt lifetime (what happens after it is in
+			// `vendor_protection::receipts`).
 			System::set_block_number(5 * PERIOD);
 			assert_noop!(issue(VENDOR, ALICE, 100, "r1"), Error::<Test>::DuplicateReceipt);
 			// Also after the license is revoked and granted again.
@@ -618,11 +625,12 @@ mod redeeming {
 				r.event,
 				RuntimeEvent::Balances(pallet_balances::Event::DustLost { .. })
 			)));
-			// Leaving exactly the existential deposit keeps the account.
-			assert_ok!(redeem(BOB, VENDOR, 490));
+			// Leaving exactly the existential deposit keeps the account (through the other
+			// vendor: this one cashed out its whole limit for the window).
+			assert_ok!(redeem(BOB, VENDOR_2, 490));
 			assert_eq!(
 				last_event(),
-				Event::Redeemed { id: 1, holder: BOB, vendor: VENDOR, amount: 490 }
+				Event::Redeemed { id: 1, holder: BOB, vendor: VENDOR_2, amount: 490 }
 			);
 			assert_eq!(Balances::free_balance(BOB), ED);
 		});
@@ -653,225 +661,8 @@ mod redeeming {
 	}
 }
 
-mod burning {
-	use super::*;
+mod burning;
 
-	#[test]
-	fn burned_fees_and_tips_are_recorded() {
-		ExtBuilder::default().build_and_execute(|| {
-			// Fee 110 of which tip 10; 20 of the fee is refunded after dispatch.
-			assert_eq!(charge_fee(ALICE, 110, 10, 20), Ok(()));
-			assert_eq!(Balances::free_balance(ALICE), 1_000 - 90);
-			assert_eq!(Balances::total_issuance(), 1_600 - 90);
-			assert_eq!(TotalBurned::<Test>::get(), 90);
-			assert!(invariant_holds());
-			assert_eq!(charge_fee(BOB, 5, 0, 0), Ok(()));
-			assert_eq!(TotalBurned::<Test>::get(), 95);
-		});
-	}
+mod invariant;
 
-	#[test]
-	fn fee_paid_by_an_account_the_transaction_killed_is_recorded() {
-		ExtBuilder::default().build_and_execute(|| {
-			let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-			let info = DispatchInfo::default();
-			let liquidity =
-				<Adapter as OnChargeTransaction<Test>>::withdraw_fee(&ALICE, &call, &info, 50, 0)
-					.unwrap();
-			// The transaction redeems everything that is left: ALICE is reaped.
-			assert_ok!(redeem(ALICE, VENDOR, 950));
-			assert!(!System::account_exists(&ALICE));
-			// No refund to a dead account: the whole fee is burned.
-			assert_ok!(<Adapter as OnChargeTransaction<Test>>::correct_and_deposit_fee(
-				&ALICE,
-				&info,
-				&PostDispatchInfo::default(),
-				30,
-				0,
-				liquidity
-			));
-			assert_eq!(TotalBurned::<Test>::get(), 50);
-			assert_eq!(TotalRedeemed::<Test>::get(), 950);
-			assert_eq!(Balances::total_issuance(), 600);
-		});
-	}
-
-	#[test]
-	fn dust_of_a_reaped_account_is_recorded() {
-		ExtBuilder::default().build_and_execute(|| {
-			// BOB keeps 5 < ED: reaped, 5 of dust.
-			assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(BOB), ALICE, 495));
-			assert!(!System::account_exists(&BOB));
-			System::assert_has_event(RuntimeEvent::Balances(pallet_balances::Event::DustLost {
-				account: BOB,
-				amount: 5,
-			}));
-			assert_eq!(TotalBurned::<Test>::get(), 5);
-			assert_eq!(Balances::total_issuance(), 1_595);
-		});
-	}
-
-	#[test]
-	fn try_state_detects_an_unrecorded_burn() {
-		ExtBuilder::default().build().execute_with(|| {
-			assert!(invariant_holds());
-			// `Balances::burn` changes the total issuance behind this pallet's back: the runtime
-			// must filter it out.
-			assert_ok!(Balances::burn(RuntimeOrigin::signed(ALICE), 10, true));
-			assert!(Wattcoin::do_try_state().is_err());
-		});
-		ExtBuilder::default().build().execute_with(|| {
-			// So does a mint outside `issue` (and root's force_set_balance).
-			assert_ok!(<Balances as Mutate<AccountId>>::mint_into(&ALICE, 10));
-			assert!(Wattcoin::do_try_state().is_err());
-		});
-		ExtBuilder::default().build().execute_with(|| {
-			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), ALICE, 5_000));
-			assert!(Wattcoin::do_try_state().is_err());
-		});
-	}
-
-	#[test]
-	fn try_state_detects_broken_vendor_records() {
-		ExtBuilder::default().build().execute_with(|| {
-			let mut info = vendor(VENDOR);
-			info.window_start = 5;
-			Vendors::<Test>::insert(VENDOR, info);
-			assert!(Wattcoin::do_try_state().is_err());
-		});
-		ExtBuilder::default().build().execute_with(|| {
-			let mut info = vendor(VENDOR);
-			info.total_issued = 1;
-			Vendors::<Test>::insert(VENDOR, info);
-			assert!(Wattcoin::do_try_state().is_err());
-		});
-		ExtBuilder::default().build().execute_with(|| {
-			let mut info = vendor(VENDOR);
-			info.window_start = 1_000;
-			Vendors::<Test>::insert(VENDOR, info);
-			assert!(Wattcoin::do_try_state().is_err());
-		});
-	}
-}
-
-/// The issuance invariant holds through random sequences of issues, redemptions, transfers,
-/// fee payments, reconfigurations and time passing; pallet-balances' own books (the sum of
-/// all balances is the total issuance) agree.
-mod invariant {
-	use super::*;
-	use proptest::prelude::*;
-
-	const ACCOUNTS: [AccountId; 6] = [ALICE, BOB, CHARLIE, NEWCOMER, VENDOR, NOT_VENDOR];
-	const VENDORS: [AccountId; 3] = [VENDOR, VENDOR_2, NOT_VENDOR];
-
-	#[derive(Debug, Clone)]
-	enum Op {
-		Issue { vendor: usize, to: usize, amount: Balance, receipt: u8 },
-		Redeem { holder: usize, vendor: usize, amount: Balance },
-		Transfer { from: usize, to: usize, amount: Balance, keep_alive: bool },
-		Fee { who: usize, fee: Balance, tip: Balance, refund: Balance },
-		SetAllowance { vendor: usize, allowance: Balance, period: BlockNumber },
-		License { vendor: usize },
-		Revoke { vendor: usize },
-		Advance { blocks: BlockNumber },
-	}
-
-	fn op() -> impl Strategy<Value = Op> {
-		let account = 0..ACCOUNTS.len();
-		let vendor = 0..VENDORS.len();
-		prop_oneof![
-			4 => (vendor.clone(), account.clone(), 0..600u64, 0..12u8)
-				.prop_map(|(vendor, to, amount, receipt)| Op::Issue { vendor, to, amount, receipt }),
-			4 => (account.clone(), vendor.clone(), 0..800u64)
-				.prop_map(|(holder, vendor, amount)| Op::Redeem { holder, vendor, amount }),
-			3 => (account.clone(), account.clone(), 0..800u64, any::<bool>())
-				.prop_map(|(from, to, amount, keep_alive)| Op::Transfer { from, to, amount, keep_alive }),
-			2 => (account.clone(), 0..200u64, 0..20u64, 0..50u64)
-				.prop_map(|(who, fee, tip, refund)| Op::Fee { who, fee: fee + tip, tip, refund }),
-			1 => (vendor.clone(), 0..2_000u64, MIN_PERIOD..300)
-				.prop_map(|(vendor, allowance, period)| Op::SetAllowance { vendor, allowance, period }),
-			1 => vendor.clone().prop_map(|vendor| Op::License { vendor }),
-			1 => vendor.prop_map(|vendor| Op::Revoke { vendor }),
-			2 => (1..150u64).prop_map(|blocks| Op::Advance { blocks }),
-		]
-	}
-
-	fn apply(op: Op) {
-		// Failing operations are part of the test: they must leave no trace.
-		let _ = match op {
-			Op::Issue { vendor, to, amount, receipt } => {
-				issue(VENDORS[vendor], ACCOUNTS[to], amount, &format!("receipt-{receipt}"))
-			},
-			Op::Redeem { holder, vendor, amount } => {
-				redeem(ACCOUNTS[holder], VENDORS[vendor], amount)
-			},
-			Op::Transfer { from, to, amount, keep_alive } => {
-				let origin = RuntimeOrigin::signed(ACCOUNTS[from]);
-				if keep_alive {
-					Balances::transfer_keep_alive(origin, ACCOUNTS[to], amount)
-				} else {
-					Balances::transfer_allow_death(origin, ACCOUNTS[to], amount)
-				}
-			},
-			Op::Fee { who, fee, tip, refund } => {
-				let _ = charge_fee(ACCOUNTS[who], fee, tip, refund.min(fee - tip));
-				Ok(())
-			},
-			Op::SetAllowance { vendor, allowance, period } => Wattcoin::set_vendor_allowance(
-				RuntimeOrigin::root(),
-				VENDORS[vendor],
-				allowance,
-				period,
-			),
-			Op::License { vendor } => {
-				Wattcoin::license_vendor(RuntimeOrigin::root(), VENDORS[vendor], ALLOWANCE, PERIOD)
-			},
-			Op::Revoke { vendor } => {
-				Wattcoin::revoke_vendor(RuntimeOrigin::root(), VENDORS[vendor])
-			},
-			Op::Advance { blocks } => {
-				System::set_block_number(System::block_number() + blocks);
-				Ok(())
-			},
-		};
-	}
-
-	fn sum_of_balances() -> Balance {
-		frame_system::Account::<Test>::iter()
-			.map(|(_, info)| info.data.free + info.data.reserved)
-			.sum()
-	}
-
-	proptest! {
-		#![proptest_config(ProptestConfig::with_cases(200))]
-
-		#[test]
-		fn issuance_invariant_holds(ops in proptest::collection::vec(op(), 1..60)) {
-			ExtBuilder::default().build_and_execute(|| {
-				for op in ops {
-					apply(op.clone());
-					if let Err(e) = Wattcoin::do_try_state() {
-						panic!("invariant broken after {op:?}: {e:?}");
-					}
-					assert_eq!(sum_of_balances(), Balances::total_issuance(), "after {op:?}");
-					for (who, info) in Vendors::<Test>::iter() {
-						assert!(
-							info.issued_in_window <= info.allowance ||
-								System::events().iter().any(|r| matches!(
-									&r.event,
-									RuntimeEvent::Wattcoin(Event::VendorAllowanceChanged { vendor, .. })
-										if *vendor == who
-								)),
-							"vendor {who} over its allowance without a reconfiguration"
-						);
-					}
-				}
-				assert_eq!(
-					GenesisIssuance::<Test>::get() + TotalIssued::<Test>::get() -
-						TotalRedeemed::<Test>::get() - TotalBurned::<Test>::get(),
-					Balances::total_issuance()
-				);
-			});
-		}
-	}
-}
+mod vendor_protection;
