@@ -27,6 +27,9 @@ describe('pallet-wattcoin on the dev chain', () => {
     if (node) await node.stop();
   });
 
+  // The block a vendor's till knew when it took the payment: the receipt's date.
+  const paidAt = async () => (await api.rpc.chain.getHeader()).number.toNumber();
+
   const moduleError = (dispatchError) => {
     assert.ok(dispatchError?.isModule, `a module error, got ${dispatchError}`);
     const meta = api.registry.findMetaError(dispatchError.asModule);
@@ -37,7 +40,7 @@ describe('pallet-wattcoin on the dev chain', () => {
     const issuanceBefore = (await api.query.balances.totalIssuance()).toBigInt();
     const amount = 20n * WATT;
     const { blockHash, events, dispatchError } = await sendAndWait(
-      api.tx.wattcoin.issue(household.address, amount, 'receipt-e2e-1'), charlie);
+      api.tx.wattcoin.issue(household.address, amount, await paidAt(), 'receipt-e2e-1'), charlie);
     assert.equal(dispatchError, undefined);
 
     const issued = events.find(({ event }) => api.events.wattcoin.Issued.is(event));
@@ -58,14 +61,20 @@ describe('pallet-wattcoin on the dev chain', () => {
   test('the same receipt is refused the second time: a retried sale never mints twice', async () => {
     const before = (await api.query.system.account(household.address)).data.free.toBigInt();
     const { dispatchError } = await sendAndWait(
-      api.tx.wattcoin.issue(household.address, 20n * WATT, 'receipt-e2e-1'), charlie);
+      api.tx.wattcoin.issue(household.address, 20n * WATT, await paidAt(), 'receipt-e2e-1'), charlie);
     assert.equal(moduleError(dispatchError), 'wattcoin.DuplicateReceipt');
     assert.equal((await api.query.system.account(household.address)).data.free.toBigInt(), before);
   });
 
+  test('a sale below the minimum issue is refused', async () => {
+    const { dispatchError } = await sendAndWait(
+      api.tx.wattcoin.issue(household.address, WATT - 1n, await paidAt(), 'receipt-small'), charlie);
+    assert.equal(moduleError(dispatchError), 'wattcoin.BelowMinimumIssue');
+  });
+
   test('an account that is not a vendor cannot issue', async () => {
     const { dispatchError } = await sendAndWait(
-      api.tx.wattcoin.issue(household.address, WATT, 'receipt-by-bob'), bob);
+      api.tx.wattcoin.issue(household.address, WATT, await paidAt(), 'receipt-by-bob'), bob);
     assert.equal(moduleError(dispatchError), 'wattcoin.NotLicensed');
   });
 

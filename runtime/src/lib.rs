@@ -66,7 +66,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -171,7 +171,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade, besides the pallets' own. Each runs once,
 /// guarded by its pallet's storage version (`docs/upgrades.md`).
-type Migrations = (pallet_meters::migrations::v1::MigrateV0ToV1<Runtime>,);
+type Migrations = (
+	pallet_meters::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_wattcoin::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Executive: dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -157,6 +157,12 @@ impl pallet_wattcoin::Config for Runtime {
 	type MaxReceiptLen = ConstU32<64>;
 	/// A vendor's float refills at most once an hour.
 	type MinPeriod = ConstU32<HOURS>;
+	/// The smallest sale a vendor may issue: one WATT (100 existential deposits), so a vendor
+	/// makes at most `allowance / 1 WATT` issues, and remembered receipts, per window.
+	type MinIssue = ConstU128<{ crate::currency::WATT }>;
+	/// Receipts are remembered for a week, and a sale must reach the chain within a week of the
+	/// block its receipt is dated with (an offline till has days to sync).
+	type ReceiptLifetime = ConstU32<{ 7 * crate::DAYS }>;
 	type WeightInfo = pallet_wattcoin::weights::SubstrateWeight<Runtime>;
 }
 
