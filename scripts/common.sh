@@ -120,11 +120,19 @@ build_all() {
 	(cd "$REPO_ROOT" && cargo build --release --locked --workspace --all-targets --timings)
 }
 
-# Installs the e2e test client from the committed lockfile when it is not installed yet.
-ensure_e2e_packages() {
-	if [ ! -d "$REPO_ROOT/e2e/node_modules/@polkadot/api" ] ||
-		[ "$REPO_ROOT/e2e/package-lock.json" -nt "$REPO_ROOT/e2e/node_modules/.package-lock.json" ]; then
-		log "installing the e2e client packages (npm ci)"
-		(cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund)
+# Installs the npm packages of `dir` (e2e, zombienet) from its committed lockfile when they
+# are not installed yet or the lockfile is newer.
+ensure_npm_packages() {
+	local dir="$1"
+	if [ ! -f "$REPO_ROOT/$dir/node_modules/.package-lock.json" ] ||
+		[ "$REPO_ROOT/$dir/package-lock.json" -nt "$REPO_ROOT/$dir/node_modules/.package-lock.json" ]; then
+		log "installing the $dir packages (npm ci)"
+		(cd "$REPO_ROOT/$dir" && npm ci --no-audit --no-fund)
 	fi
+}
+
+# The e2e test client (@polkadot/api) and zombienet (the network tests).
+ensure_e2e_packages() {
+	ensure_npm_packages e2e
+	ensure_npm_packages zombienet
 }

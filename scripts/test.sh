@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: the crates' unit and mock-runtime tests, then the end-to-end tests that drive a
-# real node through @polkadot/api. Exits non-zero on the first failure.
+# Every test: the crates' unit and mock-runtime tests, the end-to-end tests that drive a real
+# node through @polkadot/api, then the network tests: four validators on zombienet, stopped
+# and restarted (zombienet/README.md). Exits non-zero on the first failure.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 stage() {
@@ -20,10 +21,15 @@ run_e2e_tests() {
 	(cd "$REPO_ROOT/e2e" && npm test)
 }
 
+run_network_tests() {
+	(cd "$REPO_ROOT/zombienet" && node run.mjs)
+}
+
 # The set-up comes first and checks everything (packages, the whole of rust-toolchain.toml,
 # Node.js's version) before the first long compile, in seconds when all is present.
 stage "set-up" bash -c "source '$REPO_ROOT/scripts/common.sh'; ensure_system_packages; ensure_rust; ensure_node; ensure_e2e_packages"
 stage "build" build_all
 stage "cargo tests" run_cargo_tests
 stage "e2e tests" run_e2e_tests
+stage "network tests" run_network_tests
 log "all tests passed"

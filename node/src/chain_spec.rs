@@ -34,7 +34,8 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// `--chain local`: validators Alice and Bob, for a local multi-node network.
+/// `--chain local`: validators Alice, Bob, Charlie and Dave, for a local multi-node network
+/// (`zombienet/`).
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
 		.with_name("Wattcoin Local Testnet")

@@ -33,6 +33,11 @@ pub enum Subcommand {
 	/// Export a chain specification (`dev`, `local` or a JSON file) as JSON.
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
+	/// Build a chain specification (`--chain dev`, `local` or a JSON file), plain or with
+	/// `--raw` storage. Kept for tools that call it, such as zombienet (`zombienet/`), which
+	/// builds the spec of its network and turns its edited spec into a raw one with it.
+	BuildSpec(sc_cli::BuildSpecCmd),
+
 	/// Validate blocks.
 	CheckBlock(sc_cli::CheckBlockCmd),
 

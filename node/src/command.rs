@@ -59,6 +59,10 @@ pub fn run() -> sc_cli::Result<()> {
 			let spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(spec)
 		},
+		Some(Subcommand::BuildSpec(cmd)) => {
+			let runner = cli.create_runner(cmd)?;
+			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
+		},
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {

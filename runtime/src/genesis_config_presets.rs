@@ -1,7 +1,7 @@
 //! Genesis presets: the starting state of development and local test chains.
 //!
-//! `development`: one validator (Alice), who is also sudo. `local_testnet`: two validators
-//! (Alice and Bob). In both, the well-known dev accounts (Alice .. Ferdie) hold
+//! `development`: one validator (Alice), who is also sudo. `local_testnet`: four validators
+//! (Alice, Bob, Charlie and Dave). In both, the well-known dev accounts (Alice .. Ferdie) hold
 //! [`DEV_ENDOWMENT`] each, and Charlie is a licensed Wattcoin vendor
 //! ([`DEV_VENDOR_ALLOWANCE`] per [`DEV_VENDOR_PERIOD`]). Alice is a meter operator with the
 //! 20 dev meters (see [`dev_meter_registrations`]).
@@ -73,12 +73,31 @@ fn dev_meter_registrations(
 pub const DEV_LOW_CREDIT_METER: MeterId = 1000;
 /// Its credit at genesis.
 pub const DEV_LOW_CREDIT: Balance = WATT;
-/// Its rated power: 5 MW. The demo simulates it at 200 times a household's load (at most
-/// 6.7 kW x 200 = 1.3 MW) so that its credit runs out within minutes; at the default 24 kW its
-/// readings would wait for the operator's review as implausible (`docs/tariffs.md`).
-pub const DEV_LOW_CREDIT_METER_RATED_POWER_W: u32 = 5_000_000;
+/// Its rated power: 20 MW. The demo simulates it at 200 times a household's load, the
+/// end-to-end tests at 2,000 times (at most 6.7 kW x 2,000 = 13.3 MW), so that its credit runs
+/// out within seconds; at the default 24 kW its readings would wait for the operator's review
+/// as implausible (`docs/tariffs.md`).
+pub const DEV_LOW_CREDIT_METER_RATED_POWER_W: u32 = 20_000_000;
 /// The credit of every other dev meter at genesis.
 pub const DEV_METER_CREDIT: Balance = 50 * WATT;
+/// The rated power of every other dev meter: 100 kW. The demo and the end-to-end tests simulate
+/// them at up to ten times a household's load (at most 67 kW, `--simulate-scale 1000`), so that
+/// every 2-second reading adds whole watt-hours.
+pub const DEV_METER_RATED_POWER_W: u32 = 100_000;
+
+/// The rated power of each dev meter.
+fn dev_rated_powers() -> Vec<(MeterId, u32)> {
+	dev_meters(DEV_METER_COUNT)
+		.map(|(meter, _)| {
+			let watts = if meter == DEV_LOW_CREDIT_METER {
+				DEV_LOW_CREDIT_METER_RATED_POWER_W
+			} else {
+				DEV_METER_RATED_POWER_W
+			};
+			(meter, watts)
+		})
+		.collect()
+}
 
 /// Tariff 0, `flat`: 0.25 WATT per kWh at any hour, 0.10 WATT a day, no friendly hours (so
 /// the demo's meter is disconnected whenever its credit runs out).
@@ -164,7 +183,7 @@ fn testnet_genesis(
 		meters: MetersConfig {
 			operators: vec![operator.clone()],
 			meters,
-			rated_powers: vec![(DEV_LOW_CREDIT_METER, DEV_LOW_CREDIT_METER_RATED_POWER_W)],
+			rated_powers: dev_rated_powers(),
 		},
 		prepaid: PrepaidConfig {
 			tariffs: vec![(operator.clone(), flat_tariff()), (operator, time_of_use_tariff())],
@@ -182,12 +201,15 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// The `local_testnet` preset: validators Alice and Bob.
+/// The `local_testnet` preset: four validators, Alice, Bob, Charlie and Dave (GRANDPA
+/// finalizes with any three of them; `zombienet/` runs them).
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
 		vec![
 			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
