@@ -7,10 +7,12 @@
 //
 //   node run-tests.mjs                 # every file
 //   node run-tests.mjs ocw chain       # files whose name contains one of the words
+//   node run-tests.mjs --skip upgrade  # every file but those whose name contains the word
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const MIN_MAJOR = 18;
 const major = Number(process.versions.node.split('.')[0]);
@@ -20,10 +22,14 @@ if (major < MIN_MAJOR) {
 }
 
 const testsDir = join(fileURLToPath(new URL('.', import.meta.url)), 'tests');
-const filters = process.argv.slice(2);
+const { values: { skip = [] }, positionals: filters } = parseArgs({
+  options: { skip: { type: 'string', multiple: true } },
+  allowPositionals: true,
+});
 const files = readdirSync(testsDir)
   .filter((f) => f.endsWith('.test.mjs'))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .filter((f) => !skip.some((w) => f.includes(w)))
   .sort();
 if (files.length === 0) {
   console.error(`no test file in ${testsDir} matches ${filters.join(' ')}`);

@@ -19,6 +19,13 @@ PALLETS=("$@")
 ensure_system_packages
 ensure_rust
 
+# frame-benchmarking-cli brings frame-storage-access-test-runtime, whose build script builds a
+# wasm runtime and looks its crate up in `cargo metadata` of this workspace, resolved without
+# the runtime-benchmarks feature, so without it: the build fails ("Failed to find entry for
+# package frame-storage-access-test-runtime"). Its wasm only serves `benchmark storage`, not
+# `benchmark pallet`: skip it.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
+
 log "building the node and runtime with their benchmarks (--features runtime-benchmarks)"
 (cd "$REPO_ROOT" && cargo build --release --locked -p wattcoin-node --features runtime-benchmarks)
 WASM="$(mktemp -d)/wattcoin_runtime_benchmarks.wasm"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: the crates' unit and mock-runtime tests, the end-to-end tests that drive a real
-# node through @polkadot/api, then the network tests: four validators on zombienet, stopped
-# and restarted (zombienet/README.md). Exits non-zero on the first failure.
+# node through @polkadot/api, the forkless runtime upgrade of a live chain (docs/upgrades.md),
+# then the network tests: four validators on zombienet, stopped and restarted
+# (zombienet/README.md). Exits non-zero on the first failure.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 stage() {
@@ -18,7 +19,12 @@ run_cargo_tests() {
 }
 
 run_e2e_tests() {
-	(cd "$REPO_ROOT/e2e" && npm test)
+	(cd "$REPO_ROOT/e2e" && node run-tests.mjs --skip upgrade)
+}
+
+# A live chain on the previous release's runtime upgraded to this one (e2e/tests/upgrade.test.mjs).
+run_upgrade_test() {
+	(cd "$REPO_ROOT/e2e" && node run-tests.mjs upgrade)
 }
 
 run_network_tests() {
@@ -31,5 +37,6 @@ stage "set-up" bash -c "source '$REPO_ROOT/scripts/common.sh'; ensure_system_pac
 stage "build" build_all
 stage "cargo tests" run_cargo_tests
 stage "e2e tests" run_e2e_tests
+stage "upgrade test" run_upgrade_test
 stage "network tests" run_network_tests
 log "all tests passed"
