@@ -2,6 +2,7 @@
 
 use crate::{
 	genesis::{parse_h256, parse_rpc_url},
+	limits::{self, Limits},
 	meters::KnownMeters,
 	server::Config,
 	simulator::SimulatorConfig,
@@ -10,7 +11,7 @@ use anyhow::Context;
 use clap::Parser;
 use hyper::Uri;
 use sp_core::H256;
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 use wattcoin_primitives::MeterId;
 
 /// The Wattcoin meter gateway: receives signed meter readings, stores them durably and
@@ -72,6 +73,61 @@ pub struct Cli {
 	/// The load multiplier of --heavy-meter meters.
 	#[arg(long, value_name = "FACTOR", default_value_t = 50.0, requires = "simulate")]
 	pub heavy_factor: f64,
+
+	/// The most connections open at once; one more is answered 503 and closed.
+	#[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_CONNECTIONS)]
+	pub max_connections: usize,
+
+	/// Seconds a client may take to send a request's headers (an idle keep-alive connection
+	/// is closed after them too).
+	#[arg(long, value_name = "SECS", default_value_t = Secs(limits::DEFAULT_HEADER_TIMEOUT))]
+	pub header_timeout: Secs,
+
+	/// Seconds a client may take to send a POST's body after its headers (then 408).
+	#[arg(long, value_name = "SECS", default_value_t = Secs(limits::DEFAULT_BODY_TIMEOUT))]
+	pub body_timeout: Secs,
+
+	/// Seconds a connection may stay open: then it finishes its request and closes.
+	#[arg(long, value_name = "SECS", default_value_t = Secs(limits::DEFAULT_MAX_CONNECTION_AGE))]
+	pub max_connection_age: Secs,
+
+	/// The most reads (GET /v1/readings, /healthz) served at once; more are answered 503.
+	#[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_READS)]
+	pub max_reads: usize,
+
+	/// The most reads served at once to one client address; more are answered 503.
+	#[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_READS_PER_PEER)]
+	pub max_reads_per_peer: usize,
+
+	/// The most POSTs being received or processed at once; more are answered 503.
+	#[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_UPLOADS)]
+	pub max_uploads: usize,
+
+	/// The most POSTed batches parsed, verified and stored at once (the others wait).
+	#[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_INGESTS)]
+	pub max_ingests: usize,
+}
+
+/// A number of seconds on the command line (decimals allowed, more than 0, at most a day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Secs(pub Duration);
+
+impl fmt::Display for Secs {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		write!(f, "{}", self.0.as_secs_f64())
+	}
+}
+
+impl FromStr for Secs {
+	type Err = String;
+
+	fn from_str(text: &str) -> Result<Self, String> {
+		let secs: f64 = text.parse().map_err(|_| format!("not a number of seconds: {text:?}"))?;
+		if !(secs > 0.0 && secs <= 86_400.0) {
+			return Err(format!("must be more than 0 and at most 86400 seconds, not {secs}"));
+		}
+		Ok(Self(Duration::from_secs_f64(secs)))
+	}
 }
 
 fn parse_interval(text: &str) -> Result<Duration, String> {
@@ -118,7 +174,18 @@ impl Cli {
 			heavy_meters: self.heavy_meter.iter().copied().collect(),
 			heavy_factor: self.heavy_factor,
 		});
-		Ok(Config { listen: self.listen, db: self.db, genesis, meters, simulator })
+		let limits = Limits {
+			max_connections: self.max_connections,
+			header_timeout: self.header_timeout.0,
+			body_timeout: self.body_timeout.0,
+			max_connection_age: self.max_connection_age.0,
+			max_reads: self.max_reads,
+			max_reads_per_peer: self.max_reads_per_peer,
+			max_uploads: self.max_uploads,
+			max_ingests: self.max_ingests,
+		};
+		limits.check().map_err(anyhow::Error::msg)?;
+		Ok(Config { listen: self.listen, db: self.db, genesis, meters, simulator, limits })
 	}
 }
 
@@ -137,6 +204,7 @@ mod tests {
 		let config = cli.into_config(H256::zero()).unwrap();
 		assert!(config.simulator.is_none());
 		assert!(config.meters.is_empty());
+		assert_eq!(config.limits, Limits::default());
 
 		let cli = Cli::try_parse_from([
 			"gw",
@@ -154,6 +222,22 @@ mod tests {
 			"80",
 			"--dev-meters",
 			"3",
+			"--max-connections",
+			"64",
+			"--header-timeout",
+			"2.5",
+			"--body-timeout",
+			"60",
+			"--max-connection-age",
+			"600",
+			"--max-reads",
+			"8",
+			"--max-reads-per-peer",
+			"1",
+			"--max-uploads",
+			"16",
+			"--max-ingests",
+			"4",
 		])
 		.unwrap();
 		assert!(matches!(cli.genesis_source().unwrap(), GenesisSource::NodeRpc(_)));
@@ -163,6 +247,19 @@ mod tests {
 		assert_eq!((sim.count, sim.interval), (20, Duration::from_millis(500)));
 		assert_eq!(sim.heavy_meters.into_iter().collect::<Vec<_>>(), [1017, 1018, 1019]);
 		assert_eq!(sim.heavy_factor, 80.0);
+		assert_eq!(
+			config.limits,
+			Limits {
+				max_connections: 64,
+				header_timeout: Duration::from_millis(2500),
+				body_timeout: Duration::from_secs(60),
+				max_connection_age: Duration::from_secs(600),
+				max_reads: 8,
+				max_reads_per_peer: 1,
+				max_uploads: 16,
+				max_ingests: 4,
+			}
+		);
 	}
 
 	#[test]
@@ -175,6 +272,9 @@ mod tests {
 			&["gw", "--genesis-hash", HASH, "--simulate", "1", "--interval", "0"],
 			&["gw", "--genesis-hash", HASH, "--heavy-meter", "1000"],
 			&["gw", "--genesis-hash", HASH, "--listen", "localhost"],
+			&["gw", "--genesis-hash", HASH, "--header-timeout", "0"],
+			&["gw", "--genesis-hash", HASH, "--body-timeout", "-1"],
+			&["gw", "--genesis-hash", HASH, "--max-connection-age", "nan"],
 		] {
 			assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
 		}
@@ -183,5 +283,9 @@ mod tests {
 				.unwrap();
 		let err = format!("{:#}", cli.into_config(H256::zero()).unwrap_err());
 		assert!(err.contains("loading --meters /nonexistent.json"), "{err}");
+		let cli =
+			Cli::try_parse_from(["gw", "--genesis-hash", HASH, "--max-uploads", "0"]).unwrap();
+		let err = format!("{:#}", cli.into_config(H256::zero()).unwrap_err());
+		assert!(err.contains("--max-uploads must be between 1"), "{err}");
 	}
 }

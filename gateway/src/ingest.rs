@@ -136,6 +136,7 @@ pub fn now_ms() -> u64 {
 impl Ingestor {
 	/// An ingestor storing into `store` readings of `meters` signed for `genesis`.
 	pub fn new(store: Arc<Store>, meters: Arc<KnownMeters>, genesis: H256) -> Self {
+		debug_assert_eq!(store.genesis(), genesis, "the store is bound to another chain");
 		Self { store, meters, genesis }
 	}
 
@@ -210,7 +211,8 @@ mod tests {
 
 	fn setup() -> (tempfile::TempDir, Ingestor) {
 		let dir = tempfile::tempdir().unwrap();
-		let store = Arc::new(Store::open(dir.path().join("db.sqlite")).unwrap());
+		let store =
+			Arc::new(Store::open(dir.path().join("db.sqlite"), H256::repeat_byte(9)).unwrap());
 		let mut meters = KnownMeters::new();
 		meters.add_dev_meters(2).unwrap();
 		(dir, Ingestor::new(store, Arc::new(meters), H256::repeat_byte(9)))

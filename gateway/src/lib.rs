@@ -7,6 +7,8 @@
 //! meters with the deterministic dev keys the chain's genesis registers.
 //!
 //! - [`api`]: the HTTP endpoints;
+//! - [`connections`]: serving HTTP connections within the limits;
+//! - [`limits`]: the timeouts and bounds on connections and requests;
 //! - [`ingest`]: the checks every reading passes (POSTed or simulated) before it is stored;
 //! - [`store`]: the SQLite store;
 //! - [`meters`]: the known meters and the `--meters` file;
@@ -19,8 +21,10 @@
 
 pub mod api;
 pub mod cli;
+pub mod connections;
 pub mod genesis;
 pub mod ingest;
+pub mod limits;
 pub mod meters;
 pub mod server;
 pub mod simulator;

@@ -2,8 +2,9 @@
 //! stopped together.
 
 use crate::{
-	api,
+	api, connections,
 	ingest::Ingestor,
+	limits::Limits,
 	meters::KnownMeters,
 	simulator::{self, Simulator, SimulatorConfig},
 	store::Store,
@@ -11,7 +12,10 @@ use crate::{
 use anyhow::Context;
 use sp_core::H256;
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
-use tokio::{net::TcpListener, sync::watch};
+use tokio::{
+	net::TcpListener,
+	sync::{watch, Semaphore},
+};
 use wattcoin_primitives::gateway::READINGS_PATH;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -34,6 +38,8 @@ pub struct Config {
 	pub meters: KnownMeters,
 	/// Meters to simulate, if any.
 	pub simulator: Option<SimulatorConfig>,
+	/// Timeouts and bounds on connections and requests.
+	pub limits: Limits,
 }
 
 /// A started gateway: the database is open and the listener bound; [`Gateway::run`] serves.
@@ -41,14 +47,17 @@ pub struct Gateway {
 	listener: TcpListener,
 	ingestor: Ingestor,
 	simulator: Option<(Simulator, Duration)>,
+	limits: Limits,
 }
 
 impl Gateway {
 	/// Opens the database, resumes the simulated meters from it and binds the listener.
 	pub async fn start(config: Config) -> anyhow::Result<Self> {
-		let Config { listen, db, genesis, mut meters, simulator } = config;
+		let Config { listen, db, genesis, mut meters, simulator, limits } = config;
+		limits.check().map_err(anyhow::Error::msg)?;
 		let (store, simulator) = tokio::task::spawn_blocking(move || {
-			let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+			let store =
+				Store::open(&db, genesis).with_context(|| format!("opening {}", db.display()))?;
 			let simulator = simulator
 				.map(|config| Simulator::new(&config, genesis, &store).map(|sim| (sim, config)))
 				.transpose()?;
@@ -86,10 +95,11 @@ impl Gateway {
 			last_cursor = store.last_cursor(),
 			meters = meters.len(),
 			genesis = ?genesis,
+			?limits,
 			"gateway started"
 		);
 		let ingestor = Ingestor::new(Arc::new(store), Arc::new(meters), genesis);
-		Ok(Self { listener, ingestor, simulator })
+		Ok(Self { listener, ingestor, simulator, limits })
 	}
 
 	/// The address the gateway listens on.
@@ -109,34 +119,43 @@ impl Gateway {
 		self,
 		shutdown: impl Future<Output = ()> + Send + 'static,
 	) -> anyhow::Result<()> {
-		let Self { listener, ingestor, simulator } = self;
+		let Self { listener, ingestor, simulator, limits } = self;
 		let addr = listener.local_addr()?;
 		let (stop_tx, stop_rx) = watch::channel(false);
 		let simulator_task = simulator.map(|(sim, interval)| {
 			tokio::spawn(simulator::run(sim, ingestor.clone(), interval, stop_rx.clone()))
 		});
 
-		let app = api::router(ingestor.clone());
+		let app = api::router(ingestor.clone(), &limits);
+		let open_connections = Arc::new(Semaphore::new(limits.max_connections));
+		let (kill_tx, kill_rx) = watch::channel(false);
 		tracing::info!("listening on http://{addr} ({READINGS_PATH}, /healthz)");
-		let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-			shutdown.await;
-			tracing::info!("shutting down: finishing in-flight requests");
-			// Receivers may all be gone already (no simulator): nothing to tell then.
-			let _ = stop_tx.send(true);
-		});
-		let mut stopping = stop_rx.clone();
-		let deadline = async move {
-			// `wait_for` errs only when the sender is gone, which happens after it sent.
-			let _ = stopping.wait_for(|stop| *stop).await;
-			tokio::time::sleep(SHUTDOWN_GRACE).await;
-		};
-		let served = tokio::select! {
-			served = serve => served.context("serving HTTP"),
-			() = deadline => {
-				tracing::warn!("in-flight requests still running after {SHUTDOWN_GRACE:?}; closing");
-				Ok(())
+		let accepting = connections::accept(
+			listener,
+			app,
+			limits.clone(),
+			open_connections.clone(),
+			stop_rx.clone(),
+			kill_rx,
+		);
+		tokio::select! {
+			() = accepting => {},
+			() = shutdown => {},
+		}
+		// The listener is closed: no new connection.
+		tracing::info!("shutting down: finishing in-flight requests");
+		// Receivers may all be gone already (no simulator): nothing to tell then.
+		let _ = stop_tx.send(true);
+		let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+		match tokio::time::timeout(SHUTDOWN_GRACE, open_connections.acquire_many(all)).await {
+			Ok(_) => {},
+			Err(_) => {
+				tracing::warn!(
+					"in-flight requests still running after {SHUTDOWN_GRACE:?}; closing"
+				);
+				let _ = kill_tx.send(true);
 			},
-		};
+		}
 
 		if let Some(task) = simulator_task {
 			if let Err(err) = task.await {
@@ -170,6 +189,6 @@ impl Gateway {
 			Err(_) => tracing::warn!("database still in use by unfinished requests"),
 		}
 		tracing::info!("gateway stopped");
-		served
+		Ok(())
 	}
 }

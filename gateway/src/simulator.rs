@@ -459,7 +459,8 @@ mod tests {
 
 	fn setup(count: u32) -> (tempfile::TempDir, Ingestor) {
 		let dir = tempfile::tempdir().unwrap();
-		let store = Arc::new(Store::open(dir.path().join("db.sqlite")).unwrap());
+		let store =
+			Arc::new(Store::open(dir.path().join("db.sqlite"), H256::repeat_byte(3)).unwrap());
 		let mut meters = KnownMeters::new();
 		meters.add_dev_meters(count).unwrap();
 		(dir, Ingestor::new(store, Arc::new(meters), H256::repeat_byte(3)))
@@ -551,7 +552,7 @@ mod tests {
 		drop(ingestor);
 
 		// A new gateway on the same database, whose clock is behind the stored readings.
-		let store = Arc::new(Store::open(&path).unwrap());
+		let store = Arc::new(Store::open(&path, H256::repeat_byte(3)).unwrap());
 		let mut meters = KnownMeters::new();
 		meters.add_dev_meters(count).unwrap();
 		let ingestor = Ingestor::new(store, Arc::new(meters), H256::repeat_byte(3));

@@ -1,7 +1,9 @@
 //! Durable storage of accepted readings in SQLite.
 //!
 //! One table, `readings`, keyed by an `AUTOINCREMENT` cursor (so a cursor is never reused,
-//! even if rows were ever deleted) with `UNIQUE (meter, seq)`. The database runs in WAL mode
+//! even if rows were ever deleted) with `UNIQUE (meter, seq)`, and a one-row table, `chain`,
+//! with the genesis hash of the chain the database was created for: a gateway started for
+//! another chain refuses it ([`StoreError::WrongChain`]). The database runs in WAL mode
 //! with `synchronous = FULL`: [`Store::insert_batch`] returns only after its transaction is
 //! committed and synced, so a reading the gateway acknowledged survives the process being
 //! killed (and a power cut, as far as the disk honours `fsync`).
@@ -13,13 +15,15 @@
 
 use codec::{DecodeAll, Encode};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use sp_core::H256;
 use sp_runtime::MultiSignature;
 use std::{
 	fs::{File, OpenOptions},
+	ops::Deref,
 	path::{Path, PathBuf},
 	sync::{
 		atomic::{AtomicU64, Ordering},
-		Mutex, MutexGuard,
+		Condvar, Mutex, MutexGuard,
 	},
 	time::Duration,
 };
@@ -29,10 +33,12 @@ use wattcoin_primitives::{
 	MeterId,
 };
 
-/// The schema version this gateway writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version this gateway writes (`PRAGMA user_version`): 2 binds the database to a
+/// genesis hash (the `chain` table); 1 had the readings only, and is migrated when opened.
+pub const SCHEMA_VERSION: i64 = 2;
 
-const SCHEMA: &str = "
+/// Version 1: the readings.
+const SCHEMA_V1: &str = "
 CREATE TABLE readings (
 	-- The gateway's cursor: strictly increasing in acceptance order, never reused.
 	cursor        INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -48,6 +54,18 @@ CREATE TABLE readings (
 	UNIQUE (meter, seq)
 );
 ";
+
+/// What version 2 adds: the genesis hash of the chain the database is for, in its one row.
+const SCHEMA_V2_CHAIN: &str = "
+CREATE TABLE chain (
+	id           INTEGER PRIMARY KEY CHECK (id = 1),
+	genesis_hash BLOB    NOT NULL CHECK (length(genesis_hash) = 32)
+);
+";
+
+/// How many read-only connections serve reads at once (in WAL mode they never wait for the
+/// writer nor for each other).
+pub const READER_CONNECTIONS: usize = 4;
 
 /// How long a connection waits for a lock held by the other connection.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -97,6 +115,20 @@ pub enum StoreError {
 	/// The database was written by a newer gateway or is not a gateway database.
 	#[error("{0}")]
 	Schema(String),
+	/// The database holds the readings of another chain.
+	#[error(
+		"{path} is the database of the chain with genesis hash {stored:?}, not of this \
+		 gateway's chain {expected:?}: give this chain its own database with another --db \
+		 (or start the gateway for the chain the database belongs to)"
+	)]
+	WrongChain {
+		/// The database.
+		path: PathBuf,
+		/// The genesis hash it is bound to.
+		stored: H256,
+		/// The genesis hash the gateway was started with.
+		expected: H256,
+	},
 	/// The batch's reading `index` has the `(meter, seq)` of a stored reading with different
 	/// content. Nothing of the batch was stored.
 	#[error("meter {meter} seq {seq} is already stored (cursor {cursor}) with different content")]
@@ -120,15 +152,17 @@ pub enum StoreError {
 	},
 }
 
-/// The gateway's reading store.
+/// The gateway's reading store, bound to one chain.
 ///
-/// One connection writes (behind a mutex, so writes are serialized), another reads: in WAL
-/// mode readers never wait for the writer. Every method blocks on SQLite and its disk: call
-/// them from a blocking context (`tokio::task::spawn_blocking`).
+/// One connection writes (behind a mutex, so writes are serialized), a pool of
+/// [`READER_CONNECTIONS`] read: in WAL mode readers never wait for the writer, and several
+/// reads run at once. Every method blocks on SQLite and its disk: call them from a blocking
+/// context (`tokio::task::spawn_blocking`).
 pub struct Store {
 	writer: Mutex<Connection>,
-	reader: Mutex<Connection>,
+	readers: ReaderPool,
 	path: PathBuf,
+	genesis: H256,
 	count: AtomicU64,
 	last_cursor: AtomicU64,
 	/// Held (with an exclusive advisory lock) for as long as the store is open, so that two
@@ -152,12 +186,59 @@ fn lock_path(path: &Path) -> PathBuf {
 	PathBuf::from(name)
 }
 
+/// The read-only connections, each lent to one read at a time.
+struct ReaderPool {
+	idle: Mutex<Vec<Connection>>,
+	returned: Condvar,
+}
+
+/// A reader lent by the pool, given back when dropped.
+struct PooledReader<'a> {
+	pool: &'a ReaderPool,
+	conn: Option<Connection>,
+}
+
+impl ReaderPool {
+	/// A reader; waits for one to be given back if all are lent.
+	fn get(&self) -> PooledReader<'_> {
+		let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		loop {
+			if let Some(conn) = idle.pop() {
+				return PooledReader { pool: self, conn: Some(conn) };
+			}
+			idle = self.returned.wait(idle).unwrap_or_else(|poisoned| poisoned.into_inner());
+		}
+	}
+}
+
+impl Deref for PooledReader<'_> {
+	type Target = Connection;
+
+	fn deref(&self) -> &Connection {
+		self.conn.as_ref().expect("present until dropped")
+	}
+}
+
+impl Drop for PooledReader<'_> {
+	fn drop(&mut self) {
+		if let Some(conn) = self.conn.take() {
+			let mut idle = self.pool.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+			idle.push(conn);
+			self.pool.returned.notify_one();
+		}
+	}
+}
+
 impl Store {
-	/// Opens (creating if needed) the database at `path`.
+	/// Opens (creating if needed) the database at `path` for the chain with genesis hash
+	/// `genesis`.
 	///
-	/// Fails if another process has it open through a `Store` (an exclusive lock on
-	/// `PATH.lock`), or if it was written by a newer schema version.
-	pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+	/// A new database is bound to `genesis`; a version-1 database (not bound yet) is migrated
+	/// to version 2 and bound to `genesis`, in one transaction. Fails if another process has
+	/// it open through a `Store` (an exclusive lock on `PATH.lock`), if it was written by a
+	/// newer schema version, or if it is bound to another genesis hash
+	/// ([`StoreError::WrongChain`], and then the database is left as it was).
+	pub fn open(path: impl AsRef<Path>, genesis: H256) -> Result<Self, StoreError> {
 		let path = path.as_ref().to_path_buf();
 		let lock_file = lock_path(&path);
 		let lock = OpenOptions::new()
@@ -193,13 +274,18 @@ impl Store {
 		}
 		// FULL: every commit is synced, the WAL included, before it returns.
 		writer.pragma_update(None, "synchronous", "FULL")?;
-		Self::migrate(&mut writer, &path)?;
+		Self::migrate(&mut writer, &path, genesis)?;
 
-		let reader = Connection::open_with_flags(
-			&path,
-			OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-		)?;
-		reader.busy_timeout(BUSY_TIMEOUT)?;
+		let readers = (0..READER_CONNECTIONS)
+			.map(|_| {
+				let reader = Connection::open_with_flags(
+					&path,
+					OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+				)?;
+				reader.busy_timeout(BUSY_TIMEOUT)?;
+				Ok(reader)
+			})
+			.collect::<Result<Vec<_>, StoreError>>()?;
 
 		let (count, last): (i64, Option<i64>) =
 			writer.query_row("SELECT COUNT(*), MAX(cursor) FROM readings", [], |row| {
@@ -207,18 +293,30 @@ impl Store {
 			})?;
 		Ok(Self {
 			writer: Mutex::new(writer),
-			reader: Mutex::new(reader),
+			readers: ReaderPool { idle: Mutex::new(readers), returned: Condvar::new() },
 			path,
+			genesis,
 			count: AtomicU64::new(count as u64),
 			last_cursor: AtomicU64::new(last.unwrap_or(0) as u64),
 			_lock: lock,
 		})
 	}
 
-	fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+	/// Creates or migrates the schema and checks the database is bound to `genesis`, in one
+	/// transaction: on any error nothing was changed.
+	fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Result<(), StoreError> {
 		let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
 		let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-		match version {
+		let bind = |tx: &rusqlite::Transaction<'_>| -> Result<(), StoreError> {
+			tx.execute_batch(SCHEMA_V2_CHAIN)?;
+			tx.execute(
+				"INSERT INTO chain (id, genesis_hash) VALUES (1, ?1)",
+				[genesis.as_bytes()],
+			)?;
+			tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+			Ok(())
+		};
+		let migrated_from_v1 = match version {
 			0 => {
 				let tables: i64 =
 					tx.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |row| row.get(0))?;
@@ -228,19 +326,60 @@ impl Store {
 						path.display()
 					)));
 				}
-				tx.execute_batch(SCHEMA)?;
-				tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+				tx.execute_batch(SCHEMA_V1)?;
+				bind(&tx)?;
+				false
 			},
-			SCHEMA_VERSION => {},
+			1 => {
+				bind(&tx)?;
+				true
+			},
+			SCHEMA_VERSION => false,
 			other => {
 				return Err(StoreError::Schema(format!(
-					"{} has schema version {other}; this gateway knows version {SCHEMA_VERSION}",
+					"{} has schema version {other}; this gateway knows versions 1 and \
+					 {SCHEMA_VERSION}",
 					path.display()
 				)))
 			},
+		};
+		let stored: Option<Vec<u8>> = tx
+			.query_row("SELECT genesis_hash FROM chain WHERE id = 1", [], |row| row.get(0))
+			.optional()?;
+		let stored = match stored {
+			Some(bytes) if bytes.len() == 32 => H256::from_slice(&bytes),
+			_ => {
+				return Err(StoreError::Schema(format!(
+					"{} has no genesis hash in its chain table",
+					path.display()
+				)))
+			},
+		};
+		if stored != genesis {
+			// Dropping `tx` leaves the database as it was.
+			return Err(StoreError::WrongChain {
+				path: path.to_path_buf(),
+				stored,
+				expected: genesis,
+			});
 		}
 		tx.commit()?;
+		if migrated_from_v1 {
+			tracing::warn!(
+				db = %path.display(),
+				genesis = ?genesis,
+				"migrated the database from schema version 1 to {SCHEMA_VERSION}: it is now bound \
+				 to genesis hash {genesis:?}, the chain this gateway was started for (version 1 \
+				 did not record its chain: if its readings were signed for another chain, the \
+				 chain refuses them)"
+			);
+		}
 		Ok(())
+	}
+
+	/// The genesis hash of the chain the database is for.
+	pub fn genesis(&self) -> H256 {
+		self.genesis
 	}
 
 	/// The database file.
@@ -352,7 +491,7 @@ impl Store {
 	pub fn page(&self, after: Cursor, limit: u32) -> Result<Vec<StoredReading>, StoreError> {
 		// Cursors are positive SQLite integers: nothing is stored above i64::MAX.
 		let Ok(after) = i64::try_from(after) else { return Ok(Vec::new()) };
-		let conn = Self::lock(&self.reader);
+		let conn = self.readers.get();
 		let mut stmt = conn.prepare_cached(
 			"SELECT cursor, meter, seq, at_ms, cumulative_wh, flags, signature FROM readings
 			 WHERE cursor > ?1 ORDER BY cursor LIMIT ?2",
@@ -363,7 +502,7 @@ impl Store {
 
 	/// The cursor of the last stored reading, read from the database (`0` if none).
 	pub fn last_cursor_in_db(&self) -> Result<Cursor, StoreError> {
-		let conn = Self::lock(&self.reader);
+		let conn = self.readers.get();
 		let last: i64 =
 			conn.query_row("SELECT COALESCE(MAX(cursor), 0) FROM readings", [], |row| row.get(0))?;
 		Ok(from_sql(last))
@@ -371,7 +510,7 @@ impl Store {
 
 	/// The stored reading of `meter` with the highest `seq` (as a `u64`), if any.
 	pub fn last_reading(&self, meter: MeterId) -> Result<Option<StoredReading>, StoreError> {
-		let conn = Self::lock(&self.reader);
+		let conn = self.readers.get();
 		// Both queries walk the UNIQUE (meter, seq) index backwards. Seqs of 2^63 and above
 		// are stored as negative integers, so they are looked for first.
 		for sql in [
@@ -402,12 +541,15 @@ impl Store {
 		})
 	}
 
-	/// Closes both connections (checkpointing the WAL into the database file), reporting
-	/// what SQLite says. Dropping the store closes it too, silently.
+	/// Closes the connections (the writer last, checkpointing the WAL into the database
+	/// file), reporting what SQLite says. Dropping the store closes it too, silently.
 	pub fn close(self) -> Result<(), StoreError> {
-		let Self { writer, reader, .. } = self;
-		let reader = reader.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-		reader.close().map_err(|(_, e)| e)?;
+		let Self { writer, readers, .. } = self;
+		// No reader is lent: lending borrows the store, which is gone.
+		let readers = readers.idle.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+		for reader in readers {
+			reader.close().map_err(|(_, e)| e)?;
+		}
 		let writer = writer.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
 		writer.close().map_err(|(_, e)| e)?;
 		Ok(())
@@ -453,11 +595,13 @@ mod tests {
 	use super::*;
 	use sp_core::{ed25519, Pair, H256};
 
+	const GENESIS: H256 = H256([1; 32]);
+
 	fn signed(meter: MeterId, seq: u64, cumulative_wh: u64) -> SignedReading {
 		let pair = ed25519::Pair::from_seed(&[7; 32]);
 		let reading =
 			Reading { meter, seq, at_ms: 1_767_225_600_000 + seq, cumulative_wh, flags: 0 };
-		SignedReading::sign_ed25519(reading, H256::repeat_byte(1), &pair)
+		SignedReading::sign_ed25519(reading, GENESIS, &pair)
 	}
 
 	#[test]
@@ -470,7 +614,7 @@ mod tests {
 	#[test]
 	fn stores_and_pages_in_cursor_order() {
 		let dir = tempfile::tempdir().unwrap();
-		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		let store = Store::open(dir.path().join("db.sqlite"), GENESIS).unwrap();
 		let batch: Vec<_> = (1..=5).map(|seq| signed(1, seq, 100 * seq)).collect();
 		let outcomes = store.insert_batch(&batch, 1).unwrap();
 		assert_eq!(outcomes, (1..=5).map(InsertOutcome::New).collect::<Vec<_>>());
@@ -487,7 +631,7 @@ mod tests {
 	#[test]
 	fn duplicates_are_not_stored_twice_and_conflicts_roll_the_batch_back() {
 		let dir = tempfile::tempdir().unwrap();
-		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		let store = Store::open(dir.path().join("db.sqlite"), GENESIS).unwrap();
 		store.insert_batch(&[signed(1, 1, 10), signed(1, 2, 20)], 1).unwrap();
 
 		// The same reading again, and a new one: the duplicate keeps its cursor.
@@ -516,12 +660,12 @@ mod tests {
 	fn reopening_keeps_readings_cursors_and_counters() {
 		let dir = tempfile::tempdir().unwrap();
 		let path = dir.path().join("db.sqlite");
-		let store = Store::open(&path).unwrap();
+		let store = Store::open(&path, GENESIS).unwrap();
 		store.insert_batch(&[signed(1, 1, 10), signed(1, 2, 20)], 1).unwrap();
 		let before = store.page(0, 10).unwrap();
 		store.close().unwrap();
 
-		let store = Store::open(&path).unwrap();
+		let store = Store::open(&path, GENESIS).unwrap();
 		assert_eq!((store.count(), store.last_cursor()), (2, 2));
 		assert_eq!(store.page(0, 10).unwrap(), before);
 		assert_eq!(store.insert_batch(&[signed(1, 3, 30)], 2).unwrap(), [InsertOutcome::New(3)]);
@@ -531,11 +675,11 @@ mod tests {
 	fn a_second_store_on_the_same_database_is_refused() {
 		let dir = tempfile::tempdir().unwrap();
 		let path = dir.path().join("db.sqlite");
-		let store = Store::open(&path).unwrap();
-		let err = Store::open(&path).err().expect("the database is locked");
+		let store = Store::open(&path, GENESIS).unwrap();
+		let err = Store::open(&path, GENESIS).err().expect("the database is locked");
 		assert!(err.to_string().contains("in use by another gateway"), "{err}");
 		drop(store);
-		Store::open(&path).unwrap();
+		Store::open(&path, GENESIS).unwrap();
 	}
 
 	#[test]
@@ -543,19 +687,83 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let foreign = dir.path().join("foreign.sqlite");
 		Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
-		let err = Store::open(&foreign).err().expect("not a gateway database");
+		let err = Store::open(&foreign, GENESIS).err().expect("not a gateway database");
 		assert!(err.to_string().contains("not a gateway database"), "{err}");
 
 		let newer = dir.path().join("newer.sqlite");
-		Connection::open(&newer).unwrap().pragma_update(None, "user_version", 2).unwrap();
-		let err = Store::open(&newer).err().expect("a newer schema");
-		assert!(err.to_string().contains("schema version 2"), "{err}");
+		Connection::open(&newer).unwrap().pragma_update(None, "user_version", 3).unwrap();
+		let err = Store::open(&newer, GENESIS).err().expect("a newer schema");
+		assert!(err.to_string().contains("schema version 3"), "{err}");
+	}
+
+	#[test]
+	fn a_database_is_bound_to_the_genesis_hash_it_was_created_for() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("db.sqlite");
+		let store = Store::open(&path, GENESIS).unwrap();
+		assert_eq!(store.genesis(), GENESIS);
+		store.insert_batch(&[signed(1, 1, 10)], 1).unwrap();
+		store.close().unwrap();
+
+		// Another chain's gateway is refused, naming both hashes and what to do.
+		let other = H256::repeat_byte(2);
+		let err = Store::open(&path, other).err().expect("a database of another chain");
+		assert!(
+			matches!(err, StoreError::WrongChain { stored, expected, .. }
+				if stored == GENESIS && expected == other),
+			"{err:?}"
+		);
+		let message = err.to_string();
+		for needle in [format!("{GENESIS:?}"), format!("{other:?}"), "--db".into()] {
+			assert!(message.contains(&needle), "no {needle} in {message}");
+		}
+		// It was left as it was: the right chain opens it with its reading.
+		let store = Store::open(&path, GENESIS).unwrap();
+		assert_eq!((store.count(), store.genesis()), (1, GENESIS));
+		assert_eq!(store.page(0, 10).unwrap()[0].signed, signed(1, 1, 10));
+	}
+
+	#[test]
+	fn a_version_1_database_is_migrated_and_bound_to_the_genesis_it_is_opened_with() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("v1.sqlite");
+		// A database as version 1 of the gateway wrote it, with one reading.
+		{
+			let conn = Connection::open(&path).unwrap();
+			conn.execute_batch(SCHEMA_V1).unwrap();
+			conn.pragma_update(None, "user_version", 1).unwrap();
+			let r = signed(1, 1, 10);
+			conn.execute(
+				"INSERT INTO readings
+				 (meter, seq, at_ms, cumulative_wh, flags, signature, received_ms)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				params![1, 1, to_sql(r.reading.at_ms), 10, 0, r.signature.encode(), 5],
+			)
+			.unwrap();
+		}
+		let store = Store::open(&path, GENESIS).unwrap();
+		assert_eq!((store.count(), store.last_cursor(), store.genesis()), (1, 1, GENESIS));
+		assert_eq!(store.page(0, 10).unwrap()[0].signed, signed(1, 1, 10));
+		{
+			let conn = Store::lock(&store.writer);
+			let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+			assert_eq!(version, SCHEMA_VERSION);
+			let bound: Vec<u8> =
+				conn.query_row("SELECT genesis_hash FROM chain", [], |r| r.get(0)).unwrap();
+			assert_eq!(bound, GENESIS.as_bytes());
+		}
+		assert_eq!(store.insert_batch(&[signed(1, 2, 20)], 2).unwrap(), [InsertOutcome::New(2)]);
+		store.close().unwrap();
+		// From now on it is the database of that chain only.
+		let err = Store::open(&path, H256::repeat_byte(2)).err().expect("bound by the migration");
+		assert!(matches!(err, StoreError::WrongChain { .. }), "{err:?}");
+		assert_eq!(Store::open(&path, GENESIS).unwrap().count(), 2);
 	}
 
 	#[test]
 	fn last_reading_is_the_highest_seq_as_u64() {
 		let dir = tempfile::tempdir().unwrap();
-		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		let store = Store::open(dir.path().join("db.sqlite"), GENESIS).unwrap();
 		assert_eq!(store.last_reading(7).unwrap(), None);
 		store.insert_batch(&[signed(7, 5, 50), signed(7, 3, 30), signed(8, 9, 90)], 1).unwrap();
 		assert_eq!(store.last_reading(7).unwrap().unwrap().signed.reading.seq, 5);
@@ -568,9 +776,29 @@ mod tests {
 	}
 
 	#[test]
+	fn reads_share_a_pool_of_connections() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("db.sqlite"), GENESIS).unwrap();
+		store.insert_batch(&[signed(1, 1, 10)], 1).unwrap();
+		// All but one reader lent: reads go on.
+		let mut held: Vec<_> = (1..READER_CONNECTIONS).map(|_| store.readers.get()).collect();
+		assert_eq!(store.page(0, 10).unwrap().len(), 1);
+		// All lent: a read waits until one is given back.
+		held.push(store.readers.get());
+		std::thread::scope(|scope| {
+			let reading = scope.spawn(|| store.page(0, 10).unwrap().len());
+			std::thread::sleep(Duration::from_millis(100));
+			assert!(!reading.is_finished());
+			drop(held);
+			assert_eq!(reading.join().unwrap(), 1);
+		});
+		store.close().unwrap();
+	}
+
+	#[test]
 	fn database_runs_in_wal_mode_with_full_sync() {
 		let dir = tempfile::tempdir().unwrap();
-		let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+		let store = Store::open(dir.path().join("db.sqlite"), GENESIS).unwrap();
 		let conn = Store::lock(&store.writer);
 		let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
 		let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();

@@ -198,9 +198,12 @@ async fn malformed_requests_are_400_naming_the_reading() {
 	reply.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "larger than the limit of 10000", None);
 	let reply = gw.http.post_raw(SCALE_CONTENT_TYPE, codec::Compact(10_001u32).encode()).await;
 	reply.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "larger than the limit", None);
-	let huge = vec![b' '; wattcoin_gateway::api::MAX_BODY_BYTES + 1];
+	let huge = vec![b' '; wattcoin_gateway::api::MAX_JSON_BODY_BYTES + 1];
 	let reply = gw.http.post_raw("application/json", huge).await;
-	reply.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "", None);
+	reply.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "body larger than 4280002 bytes", None);
+	let huge = vec![0; wattcoin_gateway::api::MAX_SCALE_BODY_BYTES + 1];
+	let reply = gw.http.post_raw(SCALE_CONTENT_TYPE, huge).await;
+	reply.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "body larger than 990005 bytes", None);
 
 	// Other content types.
 	let reply = gw.http.post_raw("text/plain", good.to_string().into_bytes()).await;

@@ -312,3 +312,55 @@ async fn node_rpc_is_asked_for_the_genesis_hash_until_it_answers() {
 	assert!(gateway.wait(Duration::from_secs(60)).success());
 	server.abort();
 }
+
+/// Runs the binary expecting it to exit by itself within `timeout`; its status and stderr.
+fn run_to_exit(args: &[&str], timeout: Duration) -> (ExitStatus, String) {
+	let mut child = Command::new(env!("CARGO_BIN_EXE_wattcoin-gateway"))
+		.args(args)
+		.env("RUST_LOG", "info")
+		.stdin(Stdio::null())
+		.stdout(Stdio::null())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("the gateway binary starts");
+	let start = Instant::now();
+	let status = loop {
+		if let Some(status) = child.try_wait().unwrap() {
+			break status;
+		}
+		if start.elapsed() > timeout {
+			let _ = child.kill();
+			let _ = child.wait();
+			panic!("the gateway did not exit within {timeout:?}");
+		}
+		std::thread::sleep(Duration::from_millis(20));
+	};
+	let mut text = String::new();
+	std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut text).unwrap();
+	(status, text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_of_another_chain_is_refused() {
+	let dir = tempfile::tempdir().unwrap();
+	let (db, meters) = paths(dir.path());
+	let mut gateway = Process::spawn(&args(&db, &meters, &["--genesis-hash", GENESIS_HEX]));
+	let reply =
+		gateway.http().post_json(&serde_json::to_value(sign(reading(ED_METER, 1))).unwrap()).await;
+	assert_eq!(reply.status, StatusCode::CREATED);
+	gateway.signal(libc::SIGTERM);
+	assert!(gateway.wait(Duration::from_secs(60)).success());
+
+	const OTHER: &str = "0x0101010101010101010101010101010101010101010101010101010101010101";
+	let (status, stderr) =
+		run_to_exit(&args(&db, &meters, &["--genesis-hash", OTHER]), Duration::from_secs(30));
+	assert!(!status.success(), "{stderr}");
+	for needle in [GENESIS_HEX, OTHER, "--db"] {
+		assert!(stderr.contains(needle), "no {needle:?} in {stderr}");
+	}
+	// The database is untouched: the right chain still finds its reading.
+	let mut gateway = Process::spawn(&args(&db, &meters, &["--genesis-hash", GENESIS_HEX]));
+	assert_eq!(gateway.http().all_readings().await.len(), 1);
+	gateway.signal(libc::SIGTERM);
+	assert!(gateway.wait(Duration::from_secs(60)).success());
+}

@@ -11,7 +11,9 @@ use hyper_util::{
 use sp_core::{ecdsa, ed25519, Pair, H256};
 use std::{net::SocketAddr, path::Path, time::Duration};
 use tokio::{sync::oneshot, task::JoinHandle};
-use wattcoin_gateway::{meters::KnownMeters, simulator::SimulatorConfig, Config, Gateway};
+use wattcoin_gateway::{
+	limits::Limits, meters::KnownMeters, simulator::SimulatorConfig, Config, Gateway,
+};
 use wattcoin_primitives::{
 	gateway::SCALE_CONTENT_TYPE,
 	reading::{dev, Reading, SignedReading},
@@ -135,6 +137,16 @@ impl Http {
 		}
 	}
 
+	/// A client whose connections come from `ip` (another loopback address, say).
+	pub fn with_local_ip(addr: SocketAddr, ip: std::net::IpAddr) -> Self {
+		let mut connector = HttpConnector::new();
+		connector.set_local_address(Some(ip));
+		Self {
+			client: Client::builder(TokioExecutor::new()).build(connector),
+			base: format!("http://{addr}"),
+		}
+	}
+
 	pub async fn request(
 		&self,
 		method: Method,
@@ -181,6 +193,27 @@ impl Http {
 		self.request(Method::POST, "/v1/readings", &[("content-type", content_type)], body).await
 	}
 
+	/// One page of `GET path` (JSON): its readings with their cursors, or why not.
+	pub async fn get_page(&self, path: &str) -> Result<Vec<(u64, SignedReading)>, String> {
+		let reply = self.request(Method::GET, path, &[], Vec::new()).await?;
+		if reply.status != StatusCode::OK {
+			return Err(format!("{}: {}", reply.status, String::from_utf8_lossy(&reply.body)));
+		}
+		let json: serde_json::Value =
+			serde_json::from_slice(&reply.body).map_err(|e| format!("not JSON: {e}"))?;
+		let readings = json["readings"].as_array().ok_or("no readings")?;
+		readings
+			.iter()
+			.map(|entry| {
+				let mut entry = entry.as_object().ok_or("not an object")?.clone();
+				let cursor = entry.remove("cursor").and_then(|c| c.as_u64()).ok_or("no cursor")?;
+				let signed = serde_json::from_value(serde_json::Value::Object(entry))
+					.map_err(|e| e.to_string())?;
+				Ok((cursor, signed))
+			})
+			.collect()
+	}
+
 	/// Every stored reading, paging through `GET /v1/readings` (JSON), with its cursor.
 	pub async fn all_readings(&self) -> Vec<(u64, SignedReading)> {
 		let mut all = Vec::new();
@@ -216,12 +249,23 @@ pub struct TestGateway {
 
 impl TestGateway {
 	pub async fn start(db: &Path, meters: KnownMeters, simulator: Option<SimulatorConfig>) -> Self {
+		Self::start_with(db, meters, simulator, Limits::default()).await
+	}
+
+	/// A gateway with other limits than the defaults.
+	pub async fn start_with(
+		db: &Path,
+		meters: KnownMeters,
+		simulator: Option<SimulatorConfig>,
+		limits: Limits,
+	) -> Self {
 		let config = Config {
 			listen: "127.0.0.1:0".parse().unwrap(),
 			db: db.to_path_buf(),
 			genesis: GENESIS,
 			meters,
 			simulator,
+			limits,
 		};
 		let gateway = Gateway::start(config).await.expect("the gateway starts");
 		let addr = gateway.local_addr().unwrap();
@@ -242,5 +286,83 @@ impl TestGateway {
 			.expect("the gateway stops within 60 s")
 			.expect("the gateway task does not panic")
 			.expect("the gateway stops without error");
+	}
+}
+
+/// What a raw TCP client saw: the bytes the server sent, and when (since connecting) the
+/// server closed the connection, if it did before the client gave up.
+pub struct Raw {
+	pub received: Vec<u8>,
+	/// When the first bytes of an answer arrived.
+	pub answered_after: Option<Duration>,
+	pub closed_after: Option<Duration>,
+}
+
+impl Raw {
+	/// The status line's code, if the server answered.
+	pub fn status(&self) -> Option<u16> {
+		let text = String::from_utf8_lossy(&self.received);
+		text.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
+	}
+
+	/// A response header's value (case-insensitive name), if the server answered with it.
+	pub fn header(&self, name: &str) -> Option<String> {
+		let text = String::from_utf8_lossy(&self.received);
+		let head = text.split("\r\n\r\n").next()?;
+		head.lines().skip(1).find_map(|line| {
+			let (key, value) = line.split_once(':')?;
+			key.trim().eq_ignore_ascii_case(name).then(|| value.trim().to_string())
+		})
+	}
+}
+
+/// A raw TCP client: connects to `addr`, sends `head` at once, then `trickle` one byte every
+/// `every`, reading whatever the server sends, until the server closes the connection or
+/// `give_up` has passed since connecting.
+pub async fn trickle(
+	addr: SocketAddr,
+	head: &[u8],
+	trickle: &[u8],
+	every: Duration,
+	give_up: Duration,
+) -> Raw {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let start = tokio::time::Instant::now();
+	let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connects");
+	let mut received = Vec::new();
+	let mut answered_after = None;
+	let closed = |received, answered_after| Raw {
+		received,
+		answered_after,
+		closed_after: Some(start.elapsed()),
+	};
+	if stream.write_all(head).await.is_err() {
+		return closed(received, answered_after);
+	}
+	let mut sent = 0;
+	let mut tick = tokio::time::interval(every);
+	tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+	tick.tick().await;
+	let mut buf = vec![0u8; 64 * 1024];
+	let deadline = start + give_up;
+	loop {
+		tokio::select! {
+			read = stream.read(&mut buf) => match read {
+				Ok(0) | Err(_) => return closed(received, answered_after),
+				Ok(n) => {
+					answered_after.get_or_insert(start.elapsed());
+					received.extend_from_slice(&buf[..n]);
+				},
+			},
+			_ = tick.tick(), if sent < trickle.len() => {
+				if stream.write_all(&trickle[sent..sent + 1]).await.is_err() {
+					return closed(received, answered_after);
+				}
+				sent += 1;
+			},
+			() = tokio::time::sleep_until(deadline) => {
+				return Raw { received, answered_after, closed_after: None };
+			},
+		}
 	}
 }
