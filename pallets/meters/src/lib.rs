@@ -91,6 +91,7 @@ pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
+mod registry;
 mod review;
 #[cfg(test)]
 mod tests;
@@ -113,11 +114,10 @@ pub mod pallet {
 		traits::Time,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_core::H256;
 	use sp_runtime::MultiSigner;
 	use wattcoin_primitives::{
 		reading::{DeviceKey, SignedReading},
-		traits::{MeterLifecycle, MeterRegistry, MeterStatus, OnConsumption},
+		traits::{MeterLifecycle, MeterStatus, OnConsumption},
 		MeterId, Moment, WattHours,
 	};
 
@@ -690,92 +690,6 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::mutate_own_meter(&who, meter, |info| Self::do_review(meter, info, bill))
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The genesis hash readings must be signed for.
-		///
-		/// It is the real genesis hash from block 1 on (frame-system stores a placeholder at
-		/// genesis, replaced when block 1 is initialised).
-		pub fn genesis_hash() -> H256 {
-			let hash = frame_system::BlockHash::<T>::get(BlockNumberFor::<T>::zero());
-			let bytes = hash.as_ref();
-			if bytes.len() == 32 {
-				H256::from_slice(bytes)
-			} else {
-				// `integrity_test` checks the hash is 32 bytes; a zero hash verifies nothing.
-				frame_support::defensive!("the block hash is 32 bytes");
-				H256::zero()
-			}
-		}
-
-		/// Registers a meter (the checks and effects of `register_meter`, also used by the
-		/// genesis build).
-		pub(crate) fn do_register(
-			meter: MeterId,
-			key: DeviceKey,
-			owner: T::AccountId,
-			operator: T::AccountId,
-			metadata: MetadataOf<T>,
-		) -> DispatchResult {
-			let mut operator_info =
-				Operators::<T>::get(&operator).ok_or(Error::<T>::NotOperator)?;
-			ensure!(!Meters::<T>::contains_key(meter), Error::<T>::MeterExists);
-			operator_info.meters =
-				operator_info.meters.checked_add(1).ok_or(Error::<T>::TooManyMeters)?;
-			let count = MeterCount::<T>::get().checked_add(1).ok_or(Error::<T>::TooManyMeters)?;
-
-			Operators::<T>::insert(&operator, operator_info);
-			MeterCount::<T>::put(count);
-			Meters::<T>::insert(
-				meter,
-				MeterInfo::new(
-					operator.clone(),
-					owner.clone(),
-					key,
-					T::Time::now(),
-					T::DefaultRatedPowerW::get(),
-				),
-			);
-			if !metadata.is_empty() {
-				MeterMetadata::<T>::insert(meter, metadata);
-			}
-			T::Lifecycle::on_registered(meter, &owner);
-			Self::deposit_event(Event::MeterRegistered { meter, operator, owner, key });
-			Ok(())
-		}
-
-		/// Applies `f` to the meter `meter` managed by `who` and deposits the event it
-		/// returns; nothing is written if it fails.
-		fn mutate_own_meter(
-			who: &T::AccountId,
-			meter: MeterId,
-			f: impl FnOnce(&mut MeterInfo<T::AccountId>) -> Result<Event<T>, DispatchError>,
-		) -> DispatchResult {
-			let mut info = Meters::<T>::get(meter).ok_or(Error::<T>::UnknownMeter)?;
-			ensure!(&info.operator == who, Error::<T>::NotMeterOperator);
-			let event = f(&mut info)?;
-			Meters::<T>::insert(meter, info);
-			Self::deposit_event(event);
-			Ok(())
-		}
-
-		/// The latest timestamp a reading may carry now.
-		pub(crate) fn latest_acceptable_ms() -> Moment {
-			T::Time::now().saturating_add(T::MaxClockSkewMs::get())
-		}
-	}
-
-	impl<T: Config> MeterRegistry<T::AccountId> for Pallet<T> {
-		fn is_operator(who: &T::AccountId) -> bool {
-			Operators::<T>::contains_key(who)
-		}
-
-		fn meter(
-			meter: MeterId,
-		) -> Option<wattcoin_primitives::traits::MeterSummary<T::AccountId>> {
-			Meters::<T>::get(meter).map(|info| info.summary())
 		}
 	}
 }
