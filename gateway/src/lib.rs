@@ -7,6 +7,7 @@
 //! meters with the deterministic dev keys the chain's genesis registers.
 //!
 //! - [`api`]: the HTTP endpoints;
+//! - [`body`]: the size limits of a batch's body and its decoding (JSON or SCALE);
 //! - [`connections`]: serving HTTP connections within the limits;
 //! - [`limits`]: the timeouts and bounds on connections and requests;
 //! - [`ingest`]: the checks every reading passes (POSTed or simulated) before it is stored;
@@ -20,6 +21,7 @@
 //! See `gateway/README.md` for the flags, the endpoints and the guarantees.
 
 pub mod api;
+pub mod body;
 pub mod cli;
 pub mod connections;
 pub mod genesis;
