@@ -11,7 +11,7 @@
 //! - [`connections`]: serving HTTP connections within the limits;
 //! - [`limits`]: the timeouts and bounds on connections and requests;
 //! - [`ingest`]: the checks every reading passes (POSTed or simulated) before it is stored;
-//! - [`store`]: the SQLite store;
+//! - [`store`]: the SQLite store (its schema and migrations in `schema.rs`);
 //! - [`meters`]: the known meters and the `--meters` file;
 //! - [`simulator`]: the simulated meters and their load model;
 //! - [`genesis`]: the genesis hash from a node;
@@ -28,6 +28,7 @@ pub mod genesis;
 pub mod ingest;
 pub mod limits;
 pub mod meters;
+mod schema;
 pub mod server;
 pub mod simulator;
 pub mod store;
