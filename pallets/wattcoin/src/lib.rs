@@ -188,6 +188,7 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod genesis;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod issuance;
@@ -375,25 +376,7 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			// An invalid genesis must not produce a chain: failing here is the expected
-			// behaviour (this runs when the chain spec is built, never in a block).
-			assert!(
-				self.vendors.len() <= T::MaxVendors::get() as usize,
-				"pallet-wattcoin genesis: more vendors than MaxVendors"
-			);
-			let now = frame_system::Pallet::<T>::block_number();
-			for (vendor, allowance, period) in &self.vendors {
-				assert!(
-					!period.is_zero() && *period >= T::MinPeriod::get(),
-					"pallet-wattcoin genesis: a vendor's period is shorter than MinPeriod"
-				);
-				assert!(
-					!Vendors::<T>::contains_key(vendor),
-					"pallet-wattcoin genesis: a vendor is listed twice"
-				);
-				Vendors::<T>::insert(vendor, VendorInfo::new(*allowance, *period, now));
-			}
-			GenesisIssuance::<T>::put(T::Currency::total_issuance());
+			Pallet::<T>::build_genesis(&self.vendors)
 		}
 	}
 
@@ -476,18 +459,7 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(T::MaxReceiptLen::get() > 0, "pallet-wattcoin: MaxReceiptLen must be > 0");
-			assert!(T::MaxVendors::get() > 0, "pallet-wattcoin: MaxVendors must be > 0");
-			assert!(!T::MinPeriod::get().is_zero(), "pallet-wattcoin: MinPeriod must be > 0");
-			assert!(!T::MinIssue::get().is_zero(), "pallet-wattcoin: MinIssue must be > 0");
-			assert!(
-				!T::ReceiptLifetime::get().is_zero(),
-				"pallet-wattcoin: ReceiptLifetime must be > 0"
-			);
-			assert!(
-				!T::Currency::minimum_balance().is_zero(),
-				"pallet-wattcoin: the currency's existential deposit must be > 0"
-			);
+			Self::check_config()
 		}
 
 		/// Forget expired receipts with the block's spare weight (see [`ReceiptQueue`]).
