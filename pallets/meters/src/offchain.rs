@@ -91,7 +91,7 @@ use crate::{
 use alloc::{format, string::String, vec, vec::Vec};
 use codec::{Compact, DecodeAll, Encode, MaxEncodedLen};
 use core::fmt;
-use frame_support::traits::{Get, Time};
+use frame_support::traits::{Get, GetStorageVersion, StorageVersion, Time};
 use frame_system::{
 	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
@@ -161,6 +161,10 @@ pub enum RunOutcome {
 	InvalidGateway,
 	/// Another run holds the lock: nothing was done.
 	Locked,
+	/// The block's state is older than this runtime's storage layout (the block set a new
+	/// runtime code; the next block runs its migrations): nothing was done, since nothing in
+	/// it can be read with this code.
+	MigrationPending,
 	/// The run went to the gateway.
 	Ran(RunReport),
 }
@@ -262,6 +266,16 @@ enum GatewaySetting {
 /// Runs the off-chain worker once (see the module documentation); called by the pallet's
 /// `offchain_worker` hook with the number of the block just imported.
 pub fn run<T: Config>(block: BlockNumberFor<T>) -> RunOutcome {
+	let on_chain = StorageVersion::get::<Pallet<T>>();
+	if on_chain < Pallet::<T>::in_code_storage_version() {
+		log::info!(
+			target: LOG_TARGET,
+			"block {block:?}: storage at version {on_chain:?}, this runtime needs {:?}: the \
+			 next block migrates it; nothing relayed until then",
+			Pallet::<T>::in_code_storage_version(),
+		);
+		return RunOutcome::MigrationPending;
+	}
 	let url = match gateway_setting() {
 		GatewaySetting::Unset => {
 			log::debug!(target: LOG_TARGET, "block {block:?}: no meter gateway configured");

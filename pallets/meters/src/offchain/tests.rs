@@ -934,6 +934,19 @@ fn a_tamper_reading_is_relayed_and_the_meters_later_readings_held() {
 }
 
 #[test]
+fn a_block_whose_migrations_have_not_run_is_skipped() {
+	// The block that sets a new runtime code is followed by off-chain workers of the new
+	// runtime on its state, which the next block migrates: the old layouts do not decode, and
+	// every reading would look like a reading of an unknown meter.
+	let (builder, _, _) = meters();
+	let mut relay = Relay::new(builder);
+	relay.execute(|| frame_support::traits::StorageVersion::new(0).put::<crate::Pallet<Test>>());
+	assert_eq!(relay.run(1), RunOutcome::MigrationPending);
+	assert!(relay.requested().is_empty(), "the gateway was not asked");
+	assert!(relay.submitted().is_empty());
+}
+
+#[test]
 fn no_gateway_configured_does_nothing() {
 	let (builder, _, _) = meters();
 	let mut relay = Relay::new(builder);
