@@ -26,10 +26,11 @@ use crate::{
 	body::{body_format, body_too_large, read_body},
 	ingest::{IngestError, Ingestor},
 	limits::{Limits, PeerSlot, PerPeer, RETRY_AFTER_SECS},
+	outcomes::ReadingOutcome,
 	store::{StoreError, StoredReading},
 };
 use axum::{
-	extract::{FromRequestParts, RawQuery, Request, State},
+	extract::{FromRequestParts, Path, RawQuery, Request, State},
 	http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
 	response::{IntoResponse, Response},
 	routing::get,
@@ -46,6 +47,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wattcoin_primitives::{
 	gateway::{Cursor, ReadingsPage, READINGS_PATH, SCALE_CONTENT_TYPE},
 	reading::SignedReading,
+	MeterId,
 };
 
 /// The most readings one `GET /v1/readings` answers, whatever `limit` asks.
@@ -257,6 +259,7 @@ struct AppState {
 pub fn router(ingestor: Ingestor, limits: &Limits) -> Router {
 	Router::new()
 		.route(READINGS_PATH, get(get_readings).post(post_readings))
+		.route("/v1/meters/{meter}/outcomes", get(get_outcomes))
 		.route("/healthz", get(healthz))
 		.fallback(not_found)
 		.method_not_allowed_fallback(method_not_allowed)
@@ -424,6 +427,37 @@ async fn get_readings(
 	}
 }
 
+/// The outcomes of a meter's readings: `GET /v1/meters/{meter}/outcomes?after=SEQ&limit=N`.
+/// Public: it shows no consumption, only what became of each `seq` on finalized blocks.
+#[derive(Serialize)]
+struct OutcomesPage {
+	meter: MeterId,
+	/// The last finalized block the gateway followed (`null`: it does not follow a node).
+	followed_block: Option<u64>,
+	outcomes: Vec<ReadingOutcome>,
+}
+
+async fn get_outcomes(
+	State(state): State<AppState>,
+	Peer(peer): Peer,
+	Path(meter): Path<String>,
+	RawQuery(query): RawQuery,
+) -> Result<Json<OutcomesPage>, ApiError> {
+	let meter: MeterId = meter.parse().map_err(|_| {
+		ApiError::bad_request(format!("meter must be a number, not {meter:?}"), None)
+	})?;
+	let (after, limit) = parse_page_query(query.as_deref())?;
+	let _slot = state.pools.read_slot(peer)?;
+	let store = state.ingestor.store().clone();
+	let (followed, outcomes) = tokio::task::spawn_blocking(move || {
+		Ok::<_, crate::store::StoreError>((store.followed()?, store.outcomes(meter, after, limit)?))
+	})
+	.await
+	.map_err(ApiError::internal)?
+	.map_err(ApiError::internal)?;
+	Ok(Json(OutcomesPage { meter, followed_block: followed.map(|block| block.number), outcomes }))
+}
+
 async fn healthz(
 	State(state): State<AppState>,
 	Peer(peer): Peer,
@@ -443,7 +477,7 @@ async fn healthz(
 		status: "ok".into(),
 		readings: ingestor.store().count(),
 		last_cursor,
-		meters: ingestor.meters().len(),
+		meters: ingestor.meters().read().map_or(0, |meters| meters.len()),
 		genesis_hash: format!("{:?}", ingestor.genesis()),
 	}))
 }
@@ -481,7 +515,8 @@ mod tests {
 		let genesis = sp_core::H256::repeat_byte(4);
 		let store =
 			Arc::new(crate::store::Store::open(dir.path().join("db.sqlite"), genesis).unwrap());
-		let ingestor = Ingestor::new(store, Arc::new(crate::meters::KnownMeters::new()), genesis);
+		let ingestor =
+			Ingestor::new(store, Arc::new(crate::meters::KnownMeters::new().into()), genesis);
 		let limits = Limits { max_reads: 3, max_reads_per_peer: 2, ..Limits::default() };
 		let state = AppState { ingestor, pools: Arc::new(Pools::new(&limits)) };
 		let a: IpAddr = "192.0.2.1".parse().unwrap();

@@ -1,6 +1,7 @@
 //! The command line.
 
 use crate::{
+	chain::FollowConfig,
 	genesis::{parse_h256, parse_rpc_url},
 	limits::{self, Limits},
 	meters::KnownMeters,
@@ -38,10 +39,16 @@ pub struct Cli {
 	)]
 	pub genesis_hash: Option<H256>,
 
-	/// Ask this node's JSON-RPC endpoint for the genesis hash at startup (retrying until it
-	/// answers), e.g. http://127.0.0.1:9944.
+	/// The node to follow, e.g. http://127.0.0.1:9944: its genesis hash is asked at startup
+	/// (retrying until it answers), then its finalized blocks are followed over WebSocket on
+	/// the same port (meters, keys and each reading's outcome from the chain).
 	#[arg(long, value_name = "URL", value_parser = parse_rpc_url)]
 	pub node_rpc: Option<Uri>,
+
+	/// Days a reading is kept after a finalized block settled it (decimals allowed). Pending
+	/// readings and each meter's latest are always kept.
+	#[arg(long, value_name = "DAYS", default_value = "30", value_parser = parse_retention)]
+	pub retention_days: Duration,
 
 	/// A JSON file of more meters to accept:
 	/// `[{"meter": 5000, "scheme": "ed25519", "public": "0x..."}]`.
@@ -138,6 +145,25 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
 	Ok(Duration::from_secs_f64(secs))
 }
 
+fn parse_retention(text: &str) -> Result<Duration, String> {
+	let days: f64 = text.parse().map_err(|_| format!("not a number of days: {text:?}"))?;
+	if !(days > 0.0 && days <= 36_500.0) {
+		return Err(format!(
+			"the retention must be more than 0 and at most 36500 days, not {days}"
+		));
+	}
+	Ok(Duration::from_secs_f64(days * 86_400.0))
+}
+
+/// The WebSocket URL of the node at `http://host:port` (the same port serves both).
+pub fn websocket_url(url: &Uri) -> String {
+	let text = url.to_string();
+	match text.strip_prefix("http://") {
+		Some(rest) => format!("ws://{}", rest.trim_end_matches('/')),
+		None => text,
+	}
+}
+
 /// Where the genesis hash comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GenesisSource {
@@ -185,7 +211,11 @@ impl Cli {
 			max_ingests: self.max_ingests,
 		};
 		limits.check().map_err(anyhow::Error::msg)?;
-		Ok(Config { listen: self.listen, db: self.db, genesis, meters, simulator, limits })
+		let follow = self
+			.node_rpc
+			.as_ref()
+			.map(|url| FollowConfig { url: websocket_url(url), retention: self.retention_days });
+		Ok(Config { listen: self.listen, db: self.db, genesis, meters, simulator, limits, follow })
 	}
 }
 
@@ -242,6 +272,9 @@ mod tests {
 		.unwrap();
 		assert!(matches!(cli.genesis_source().unwrap(), GenesisSource::NodeRpc(_)));
 		let config = cli.into_config(H256::zero()).unwrap();
+		let follow = config.follow.clone().unwrap();
+		assert_eq!(follow.url, "ws://127.0.0.1:9944");
+		assert_eq!(follow.retention, Duration::from_secs(30 * 86_400));
 		assert_eq!(config.meters.len(), 3);
 		let sim = config.simulator.unwrap();
 		assert_eq!((sim.count, sim.interval), (20, Duration::from_millis(500)));
@@ -275,6 +308,7 @@ mod tests {
 			&["gw", "--genesis-hash", HASH, "--header-timeout", "0"],
 			&["gw", "--genesis-hash", HASH, "--body-timeout", "-1"],
 			&["gw", "--genesis-hash", HASH, "--max-connection-age", "nan"],
+			&["gw", "--genesis-hash", HASH, "--retention-days", "0"],
 		] {
 			assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
 		}

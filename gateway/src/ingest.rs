@@ -2,7 +2,7 @@
 //! stored.
 
 use crate::{
-	meters::{describe_key, KnownMeters},
+	meters::{describe_key, SharedMeters},
 	store::{InsertOutcome, Store, StoreError},
 };
 use sp_core::H256;
@@ -18,6 +18,10 @@ use wattcoin_primitives::{
 
 /// The most readings one batch may carry.
 pub const MAX_BATCH: usize = 10_000;
+
+/// How far ahead of the gateway's clock a reading may be timestamped: the chain's
+/// `MaxClockSkewMs` (5 minutes), beyond which it would hold the reading.
+pub const MAX_CLOCK_SKEW_MS: u64 = 300_000;
 
 /// Why one reading of a batch is refused (HTTP 422).
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
@@ -50,6 +54,43 @@ pub enum Rejection {
 		key: &'static str,
 		/// The signature's scheme.
 		signature: &'static str,
+	},
+	/// The chain already has a reading of the meter at or after this `seq`.
+	#[error(
+		"meter {meter}'s readings up to seq {last_seq} are on chain (finalized): seq {seq} \
+		 can never be billed"
+	)]
+	AlreadyOnChain {
+		/// The meter.
+		meter: MeterId,
+		/// The reading's `seq`.
+		seq: u64,
+		/// The `seq` of the meter's last reading on chain.
+		last_seq: u64,
+	},
+	/// Timestamped before the meter's registration or last key rotation.
+	#[error(
+		"meter {meter} takes readings from {from_ms} ms (its registration or key rotation); \
+		 this one is from {at_ms} ms"
+	)]
+	BeforeRegistration {
+		/// The meter.
+		meter: MeterId,
+		/// The reading's time.
+		at_ms: u64,
+		/// The meter's first allowed time.
+		from_ms: u64,
+	},
+	/// Timestamped more than [`MAX_CLOCK_SKEW_MS`] ahead of the gateway's clock.
+	#[error(
+		"timestamp {at_ms} ms is more than {MAX_CLOCK_SKEW_MS} ms ahead of the gateway's clock \
+		 ({now_ms} ms): check the meter's clock"
+	)]
+	FutureTimestamp {
+		/// The reading's time.
+		at_ms: u64,
+		/// The gateway's clock.
+		now_ms: u64,
 	},
 	/// The signature does not verify.
 	#[error(
@@ -121,7 +162,7 @@ impl IngestReport {
 #[derive(Clone)]
 pub struct Ingestor {
 	store: Arc<Store>,
-	meters: Arc<KnownMeters>,
+	meters: SharedMeters,
 	genesis: H256,
 }
 
@@ -135,7 +176,7 @@ pub fn now_ms() -> u64 {
 
 impl Ingestor {
 	/// An ingestor storing into `store` readings of `meters` signed for `genesis`.
-	pub fn new(store: Arc<Store>, meters: Arc<KnownMeters>, genesis: H256) -> Self {
+	pub fn new(store: Arc<Store>, meters: SharedMeters, genesis: H256) -> Self {
 		debug_assert_eq!(store.genesis(), genesis, "the store is bound to another chain");
 		Self { store, meters, genesis }
 	}
@@ -146,7 +187,7 @@ impl Ingestor {
 	}
 
 	/// The known meters.
-	pub fn meters(&self) -> &KnownMeters {
+	pub fn meters(&self) -> &SharedMeters {
 		&self.meters
 	}
 
@@ -167,7 +208,28 @@ impl Ingestor {
 		if reading.seq == 0 {
 			return Err(Rejection::SeqZero);
 		}
-		let key = self.meters.get(reading.meter).ok_or(Rejection::UnknownMeter(reading.meter))?;
+		let now_ms = now_ms();
+		if reading.at_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
+			return Err(Rejection::FutureTimestamp { at_ms: reading.at_ms, now_ms });
+		}
+		let meters = self.meters.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let key = meters.get(reading.meter).ok_or(Rejection::UnknownMeter(reading.meter))?;
+		if let Some(chain) = meters.chain(reading.meter) {
+			if reading.at_ms < chain.readings_from_ms {
+				return Err(Rejection::BeforeRegistration {
+					meter: reading.meter,
+					at_ms: reading.at_ms,
+					from_ms: chain.readings_from_ms,
+				});
+			}
+			if reading.seq <= chain.last_seq {
+				return Err(Rejection::AlreadyOnChain {
+					meter: reading.meter,
+					seq: reading.seq,
+					last_seq: chain.last_seq,
+				});
+			}
+		}
 		let scheme = signed.scheme().ok_or(Rejection::UnsupportedScheme)?;
 		if scheme != key.scheme() {
 			return Err(Rejection::SchemeMismatch {
@@ -198,7 +260,16 @@ impl Ingestor {
 		for (index, signed) in batch.iter().enumerate() {
 			self.check(signed).map_err(|rejection| IngestError::Rejected { index, rejection })?;
 		}
-		let outcomes = self.store.insert_batch(batch, now_ms())?;
+		let epochs: std::collections::HashMap<MeterId, u64> = {
+			let meters = self.meters.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+			batch
+				.iter()
+				.map(|signed| signed.reading.meter)
+				.map(|meter| (meter, meters.chain(meter).map_or(0, |chain| chain.readings_from_ms)))
+				.collect()
+		};
+		let epoch_of = |meter| epochs.get(&meter).copied().unwrap_or(0);
+		let outcomes = self.store.insert_batch_in(batch, epoch_of, now_ms())?;
 		Ok(IngestReport { outcomes })
 	}
 }
@@ -213,9 +284,9 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let store =
 			Arc::new(Store::open(dir.path().join("db.sqlite"), H256::repeat_byte(9)).unwrap());
-		let mut meters = KnownMeters::new();
+		let mut meters = crate::meters::KnownMeters::new();
 		meters.add_dev_meters(2).unwrap();
-		(dir, Ingestor::new(store, Arc::new(meters), H256::repeat_byte(9)))
+		(dir, Ingestor::new(store, Arc::new(meters.into()), H256::repeat_byte(9)))
 	}
 
 	fn reading(meter: MeterId, seq: u64) -> Reading {
@@ -266,6 +337,38 @@ mod tests {
 		let mut altered = good.clone();
 		altered.reading.cumulative_wh += 1;
 		assert!(matches!(ingestor.check(&altered), Err(Rejection::BadSignature { .. })));
+	}
+
+	#[test]
+	fn what_the_chain_would_refuse_is_refused_at_once() {
+		let (_dir, ingestor) = setup();
+		let genesis = ingestor.genesis();
+		let pair = dev::dev_meter_pair(0);
+		let key = crate::meters::dev_meter_key(0);
+		let chain =
+			crate::meters::ChainMeter { owner: [1; 32], last_seq: 5, readings_from_ms: 1_000 };
+		ingestor.meters().write().unwrap().set_from_chain(1000, key, chain);
+		let at = |seq: u64, at_ms: u64| {
+			let reading = Reading { meter: 1000, seq, at_ms, cumulative_wh: seq, flags: 0 };
+			SignedReading::sign_sr25519(reading, genesis, &pair)
+		};
+		assert_eq!(
+			ingestor.check(&at(5, 2_000)),
+			Err(Rejection::AlreadyOnChain { meter: 1000, seq: 5, last_seq: 5 })
+		);
+		assert_eq!(
+			ingestor.check(&at(6, 999)),
+			Err(Rejection::BeforeRegistration { meter: 1000, at_ms: 999, from_ms: 1_000 })
+		);
+		let future = now_ms() + MAX_CLOCK_SKEW_MS + 60_000;
+		assert!(matches!(
+			ingestor.check(&at(6, future)),
+			Err(Rejection::FutureTimestamp { at_ms, .. }) if at_ms == future
+		));
+		assert_eq!(ingestor.check(&at(6, 1_000)), Ok(()));
+		// A meter the chain decommissioned is unknown from then on.
+		ingestor.meters().write().unwrap().remove(1000);
+		assert_eq!(ingestor.check(&at(6, 1_000)), Err(Rejection::UnknownMeter(1000)));
 	}
 
 	#[test]

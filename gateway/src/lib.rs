@@ -13,6 +13,9 @@
 //! - [`ingest`]: the checks every reading passes (POSTed or simulated) before it is stored;
 //! - [`store`]: the SQLite store (its schema and migrations in `schema.rs`);
 //! - [`meters`]: the known meters and the `--meters` file;
+//! - [`chain`]: following the node's finalized blocks: meters as the chain has them, each
+//!   reading's outcome, pruning;
+//! - [`outcomes`]: what became of each stored reading, and pruning, in the store;
 //! - [`simulator`]: the simulated meters and their load model;
 //! - [`genesis`]: the genesis hash from a node;
 //! - [`server`]: the whole gateway, started and stopped;
@@ -22,12 +25,14 @@
 
 pub mod api;
 pub mod body;
+pub mod chain;
 pub mod cli;
 pub mod connections;
 pub mod genesis;
 pub mod ingest;
 pub mod limits;
 pub mod meters;
+pub mod outcomes;
 mod schema;
 pub mod server;
 pub mod simulator;

@@ -113,11 +113,27 @@ pub fn dev_meter_key(i: u32) -> DeviceKey {
 	dev::dev_meter_key(i).unwrap_or_else(|| DeviceKey::Sr25519(dev::dev_meter_pair(i).public()))
 }
 
-/// The meters the gateway accepts readings from.
+/// What the chain says of a meter at the last finalized block the gateway followed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ChainMeter {
+	/// The account that owns the meter (may read its readings).
+	pub owner: [u8; 32],
+	/// The `seq` of its last reading on chain.
+	pub last_seq: u64,
+	/// Readings timestamped before this are refused (registration or last key rotation).
+	pub readings_from_ms: u64,
+}
+
+/// The meters the gateway accepts readings from: those of its configuration, and, when it
+/// follows a node, the chain's registered meters, which replace them.
 #[derive(Clone, Default, Debug)]
 pub struct KnownMeters {
 	keys: HashMap<MeterId, DeviceKey>,
+	chain: HashMap<MeterId, ChainMeter>,
 }
+
+/// The known meters, shared by the endpoints (readers) and the chain follower (the writer).
+pub type SharedMeters = std::sync::Arc<std::sync::RwLock<KnownMeters>>;
 
 impl KnownMeters {
 	/// No meters.
@@ -180,6 +196,42 @@ impl KnownMeters {
 	/// The device key of `meter`, if known.
 	pub fn get(&self, meter: MeterId) -> Option<&DeviceKey> {
 		self.keys.get(&meter)
+	}
+
+	/// What the chain says of `meter`, if the gateway follows a node that has it.
+	pub fn chain(&self, meter: MeterId) -> Option<&ChainMeter> {
+		self.chain.get(&meter)
+	}
+
+	/// Sets `meter` as the chain has it at a finalized block: its key replaces the one
+	/// configured (a device replaced with `rotate_key`). Returns whether its key changed.
+	pub fn set_from_chain(&mut self, meter: MeterId, key: DeviceKey, chain: ChainMeter) -> bool {
+		self.chain.insert(meter, chain);
+		self.keys.insert(meter, key) != Some(key)
+	}
+
+	/// Forgets `meter` (decommissioned on chain): its readings are refused from now on.
+	pub fn remove(&mut self, meter: MeterId) {
+		self.keys.remove(&meter);
+		self.chain.remove(&meter);
+	}
+
+	/// Notes that the chain took `meter`'s reading `seq`.
+	pub fn note_on_chain(&mut self, meter: MeterId, seq: u64) {
+		if let Some(chain) = self.chain.get_mut(&meter) {
+			chain.last_seq = chain.last_seq.max(seq);
+		}
+	}
+
+	/// Keeps only the meters of `registered` (the chain's, at a finalized block), with their
+	/// chain state: what the configuration listed but the chain does not have is forgotten.
+	pub fn replace_with_chain(&mut self, registered: Vec<(MeterId, DeviceKey, ChainMeter)>) {
+		self.keys.clear();
+		self.chain.clear();
+		for (meter, key, chain) in registered {
+			self.keys.insert(meter, key);
+			self.chain.insert(meter, chain);
+		}
 	}
 
 	/// How many meters are known.

@@ -1,15 +1,18 @@
 //! The store's SQLite schema, its versions, and the migration from each older version, run
 //! when a database is opened: version 1 had the readings only; version 2 binds the database to
-//! the genesis hash of the chain it was created for (the `chain` table).
+//! the genesis hash of the chain it was created for (the `chain` table); version 3 records
+//! what became of each reading on finalized blocks (the `outcome` columns) and how far the
+//! gateway followed the chain (the `follower` table).
 
 use crate::store::StoreError;
 use rusqlite::{Connection, OptionalExtension};
 use sp_core::H256;
 use std::path::Path;
 
-/// The schema version this gateway writes (`PRAGMA user_version`): 2 binds the database to a
-/// genesis hash (the `chain` table); 1 had the readings only, and is migrated when opened.
-pub const SCHEMA_VERSION: i64 = 2;
+/// The schema version this gateway writes (`PRAGMA user_version`): 3 records outcomes; 2 bound
+/// the database to a genesis hash (the `chain` table); 1 had the readings only. Older versions
+/// are migrated when opened.
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1: the readings.
 pub(crate) const SCHEMA_V1: &str = "
@@ -37,6 +40,52 @@ CREATE TABLE chain (
 );
 ";
 
+/// What version 3 changes: the readings table is rebuilt with each reading's device epoch
+/// (`epoch`: the time from which the chain takes the meter's current device's readings, its
+/// registration or last key rotation; `0` when not known), so that a replacement device,
+/// which counts its own `seq` from 1, never conflicts with the readings of the device it
+/// replaced (`UNIQUE (meter, epoch, seq)`); and with each reading's outcome on finalized
+/// blocks (all `NULL` while it is pending). The `follower` table holds the last finalized block
+/// the gateway followed. Cursors are kept, and so is the AUTOINCREMENT sequence.
+const SCHEMA_V3_OUTCOMES: &str = "
+CREATE TABLE readings_v3 (
+	cursor        INTEGER PRIMARY KEY AUTOINCREMENT,
+	meter         INTEGER NOT NULL,
+	epoch         INTEGER NOT NULL DEFAULT 0,
+	seq           INTEGER NOT NULL,
+	at_ms         INTEGER NOT NULL,
+	cumulative_wh INTEGER NOT NULL,
+	flags         INTEGER NOT NULL CHECK (flags BETWEEN 0 AND 255),
+	signature     BLOB    NOT NULL,
+	received_ms   INTEGER NOT NULL,
+	-- 'accepted', 'refused', 'tamper', 'implausible' or 'superseded'; NULL while pending.
+	outcome       TEXT,
+	-- Why, for 'refused' (the chain's RejectReason) and 'superseded'.
+	reason        TEXT,
+	-- The finalized block that settled it, its hash, and when the gateway saw it (ms).
+	block         INTEGER,
+	block_hash    BLOB,
+	settled_ms    INTEGER,
+	UNIQUE (meter, epoch, seq)
+);
+INSERT INTO readings_v3 (cursor, meter, seq, at_ms, cumulative_wh, flags, signature, received_ms)
+	SELECT cursor, meter, seq, at_ms, cumulative_wh, flags, signature, received_ms FROM readings;
+INSERT INTO sqlite_sequence (name, seq) SELECT 'readings_v3', 0
+	WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'readings_v3');
+UPDATE sqlite_sequence
+	SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'readings'), 0))
+	WHERE name = 'readings_v3';
+DROP TABLE readings;
+ALTER TABLE readings_v3 RENAME TO readings;
+CREATE INDEX readings_meter_seq ON readings (meter, seq);
+CREATE INDEX readings_settled ON readings (settled_ms) WHERE settled_ms IS NOT NULL;
+CREATE TABLE follower (
+	id     INTEGER PRIMARY KEY CHECK (id = 1),
+	block  INTEGER NOT NULL,
+	hash   BLOB    NOT NULL CHECK (length(hash) = 32)
+);
+";
+
 /// Creates or migrates the schema and checks the database is bound to `genesis`, in one
 /// transaction: on any error nothing was changed.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Result<(), StoreError> {
@@ -45,6 +94,10 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Resu
 	let bind = |tx: &rusqlite::Transaction<'_>| -> Result<(), StoreError> {
 		tx.execute_batch(SCHEMA_V2_CHAIN)?;
 		tx.execute("INSERT INTO chain (id, genesis_hash) VALUES (1, ?1)", [genesis.as_bytes()])?;
+		Ok(())
+	};
+	let add_outcomes = |tx: &rusqlite::Transaction<'_>| -> Result<(), StoreError> {
+		tx.execute_batch(SCHEMA_V3_OUTCOMES)?;
 		tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
 		Ok(())
 	};
@@ -60,16 +113,22 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Resu
 			}
 			tx.execute_batch(SCHEMA_V1)?;
 			bind(&tx)?;
+			add_outcomes(&tx)?;
 			false
 		},
 		1 => {
 			bind(&tx)?;
+			add_outcomes(&tx)?;
 			true
+		},
+		2 => {
+			add_outcomes(&tx)?;
+			false
 		},
 		SCHEMA_VERSION => false,
 		other => {
 			return Err(StoreError::Schema(format!(
-				"{} has schema version {other}; this gateway knows versions 1 and \
+				"{} has schema version {other}; this gateway knows versions 1 to \
 				 {SCHEMA_VERSION}",
 				path.display()
 			)))

@@ -2,7 +2,9 @@
 //! stopped together.
 
 use crate::{
-	api, connections,
+	api,
+	chain::{self, FollowConfig},
+	connections,
 	ingest::Ingestor,
 	limits::Limits,
 	meters::KnownMeters,
@@ -40,6 +42,8 @@ pub struct Config {
 	pub simulator: Option<SimulatorConfig>,
 	/// Timeouts and bounds on connections and requests.
 	pub limits: Limits,
+	/// The node whose finalized blocks to follow, if any.
+	pub follow: Option<FollowConfig>,
 }
 
 /// A started gateway: the database is open and the listener bound; [`Gateway::run`] serves.
@@ -48,12 +52,13 @@ pub struct Gateway {
 	ingestor: Ingestor,
 	simulator: Option<(Simulator, Duration)>,
 	limits: Limits,
+	follow: Option<FollowConfig>,
 }
 
 impl Gateway {
 	/// Opens the database, resumes the simulated meters from it and binds the listener.
 	pub async fn start(config: Config) -> anyhow::Result<Self> {
-		let Config { listen, db, genesis, mut meters, simulator, limits } = config;
+		let Config { listen, db, genesis, mut meters, simulator, limits, follow } = config;
 		limits.check().map_err(anyhow::Error::msg)?;
 		let (store, simulator) = tokio::task::spawn_blocking(move || {
 			let store =
@@ -98,8 +103,8 @@ impl Gateway {
 			?limits,
 			"gateway started"
 		);
-		let ingestor = Ingestor::new(Arc::new(store), Arc::new(meters), genesis);
-		Ok(Self { listener, ingestor, simulator, limits })
+		let ingestor = Ingestor::new(Arc::new(store), Arc::new(meters.into()), genesis);
+		Ok(Self { listener, ingestor, simulator, limits, follow })
 	}
 
 	/// The address the gateway listens on.
@@ -119,13 +124,17 @@ impl Gateway {
 		self,
 		shutdown: impl Future<Output = ()> + Send + 'static,
 	) -> anyhow::Result<()> {
-		let Self { listener, ingestor, simulator, limits } = self;
+		let Self { listener, ingestor, simulator, limits, follow } = self;
 		let addr = listener.local_addr()?;
 		let (stop_tx, stop_rx) = watch::channel(false);
 		let simulator_task = simulator.map(|(sim, interval)| {
 			tokio::spawn(simulator::run(sim, ingestor.clone(), interval, stop_rx.clone()))
 		});
 
+		let follower_task = follow.map(|config| {
+			let (store, meters) = (ingestor.store().clone(), ingestor.meters().clone());
+			tokio::spawn(chain::follow(config, store, meters, stop_rx.clone()))
+		});
 		let app = api::router(ingestor.clone(), &limits);
 		let open_connections = Arc::new(Semaphore::new(limits.max_connections));
 		let (kill_tx, kill_rx) = watch::channel(false);
@@ -157,6 +166,11 @@ impl Gateway {
 			},
 		}
 
+		if let Some(task) = follower_task {
+			if let Err(err) = task.await {
+				tracing::error!("chain follower task failed: {err}");
+			}
+		}
 		if let Some(task) = simulator_task {
 			if let Err(err) = task.await {
 				tracing::error!("simulator task failed: {err}");

@@ -463,7 +463,7 @@ mod tests {
 			Arc::new(Store::open(dir.path().join("db.sqlite"), H256::repeat_byte(3)).unwrap());
 		let mut meters = KnownMeters::new();
 		meters.add_dev_meters(count).unwrap();
-		(dir, Ingestor::new(store, Arc::new(meters), H256::repeat_byte(3)))
+		(dir, Ingestor::new(store, Arc::new(meters.into()), H256::repeat_byte(3)))
 	}
 
 	#[test]
@@ -555,7 +555,7 @@ mod tests {
 		let store = Arc::new(Store::open(&path, H256::repeat_byte(3)).unwrap());
 		let mut meters = KnownMeters::new();
 		meters.add_dev_meters(count).unwrap();
-		let ingestor = Ingestor::new(store, Arc::new(meters), H256::repeat_byte(3));
+		let ingestor = Ingestor::new(store, Arc::new(meters.into()), H256::repeat_byte(3));
 		let mut sim = Simulator::new(&config(count), ingestor.genesis(), ingestor.store()).unwrap();
 		assert_eq!(sim.resumed(), count as usize);
 		let (stored, cursor) = sim.step(&ingestor, MIDNIGHT).unwrap();

@@ -143,12 +143,12 @@ pub struct Store {
 }
 
 /// `u64` to the SQLite integer with the same bits.
-fn to_sql(value: u64) -> i64 {
+pub(crate) fn to_sql(value: u64) -> i64 {
 	value as i64
 }
 
 /// The SQLite integer back to its `u64`.
-fn from_sql(value: i64) -> u64 {
+pub(crate) fn from_sql(value: i64) -> u64 {
 	value as u64
 }
 
@@ -294,6 +294,21 @@ impl Store {
 		self.last_cursor.load(Ordering::Acquire)
 	}
 
+	/// The writing connection, for the other modules' writes (outcomes, pruning).
+	pub(crate) fn writer(&self) -> MutexGuard<'_, Connection> {
+		Self::lock(&self.writer)
+	}
+
+	/// A reading connection from the pool.
+	pub(crate) fn reader(&self) -> impl Deref<Target = Connection> + '_ {
+		self.readers.get()
+	}
+
+	/// Takes `removed` pruned readings off the count.
+	pub(crate) fn forget(&self, removed: u64) {
+		self.count.fetch_sub(removed.min(self.count()), Ordering::AcqRel);
+	}
+
 	fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 		// A panic while holding the lock cannot leave the connection inconsistent (SQLite
 		// rolls back an unfinished transaction when the `Transaction` is dropped).
@@ -313,6 +328,19 @@ impl Store {
 		readings: &[SignedReading],
 		received_ms: u64,
 	) -> Result<Vec<InsertOutcome>, StoreError> {
+		self.insert_batch_in(readings, |_| 0, received_ms)
+	}
+
+	/// [`Store::insert_batch`], each reading stored under its meter's device epoch
+	/// (`epoch_of`: the time from which the chain takes the meter's current device's readings):
+	/// duplicates and conflicts are looked for among the readings of the same device only, so a
+	/// replacement device counting its own `seq` from 1 never conflicts with the one it replaced.
+	pub fn insert_batch_in(
+		&self,
+		readings: &[SignedReading],
+		epoch_of: impl Fn(MeterId) -> u64,
+		received_ms: u64,
+	) -> Result<Vec<InsertOutcome>, StoreError> {
 		let mut conn = Self::lock(&self.writer);
 		let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
 		let mut outcomes = Vec::with_capacity(readings.len());
@@ -321,17 +349,18 @@ impl Store {
 		{
 			let mut find = tx.prepare_cached(
 				"SELECT cursor, at_ms, cumulative_wh, flags FROM readings
-				 WHERE meter = ?1 AND seq = ?2",
+				 WHERE meter = ?1 AND epoch = ?3 AND seq = ?2",
 			)?;
 			let mut insert = tx.prepare_cached(
 				"INSERT INTO readings
-				 (meter, seq, at_ms, cumulative_wh, flags, signature, received_ms)
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				 (meter, seq, at_ms, cumulative_wh, flags, signature, received_ms, epoch)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			)?;
 			for (index, signed) in readings.iter().enumerate() {
 				let r = &signed.reading;
+				let epoch = to_sql(epoch_of(r.meter));
 				let existing = find
-					.query_row(params![to_sql(r.meter), to_sql(r.seq)], |row| {
+					.query_row(params![to_sql(r.meter), to_sql(r.seq), epoch], |row| {
 						Ok((
 							row.get::<_, i64>(0)?,
 							row.get::<_, i64>(1)?,
@@ -366,6 +395,7 @@ impl Store {
 							i64::from(r.flags),
 							signed.signature.encode(),
 							to_sql(received_ms),
+							epoch,
 						])?;
 						let cursor = from_sql(tx.last_insert_rowid());
 						new += 1;
@@ -412,9 +442,9 @@ impl Store {
 		// are stored as negative integers, so they are looked for first.
 		for sql in [
 			"SELECT cursor, meter, seq, at_ms, cumulative_wh, flags, signature FROM readings
-			 WHERE meter = ?1 AND seq < 0 ORDER BY seq DESC LIMIT 1",
+			 WHERE meter = ?1 AND seq < 0 ORDER BY epoch DESC, seq DESC LIMIT 1",
 			"SELECT cursor, meter, seq, at_ms, cumulative_wh, flags, signature FROM readings
-			 WHERE meter = ?1 ORDER BY seq DESC LIMIT 1",
+			 WHERE meter = ?1 ORDER BY epoch DESC, seq DESC LIMIT 1",
 		] {
 			let mut stmt = conn.prepare_cached(sql)?;
 			if let Some(raw) =
@@ -588,9 +618,9 @@ mod tests {
 		assert!(err.to_string().contains("not a gateway database"), "{err}");
 
 		let newer = dir.path().join("newer.sqlite");
-		Connection::open(&newer).unwrap().pragma_update(None, "user_version", 3).unwrap();
+		Connection::open(&newer).unwrap().pragma_update(None, "user_version", 4).unwrap();
 		let err = Store::open(&newer, GENESIS).err().expect("a newer schema");
-		assert!(err.to_string().contains("schema version 3"), "{err}");
+		assert!(err.to_string().contains("schema version 4"), "{err}");
 	}
 
 	#[test]

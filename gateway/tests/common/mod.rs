@@ -266,6 +266,7 @@ impl TestGateway {
 			meters,
 			simulator,
 			limits,
+			follow: None,
 		};
 		let gateway = Gateway::start(config).await.expect("the gateway starts");
 		let addr = gateway.local_addr().unwrap();

@@ -1,0 +1,124 @@
+// The gateway follows the chain: it learns meters and device keys from finalized blocks
+// without a restart, refuses at once what the chain would refuse, and tells each meter what
+// became of its readings (GET /v1/meters/{meter}/outcomes).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { freePort, sendAndWait, startDevNode, waitFor } from '../lib/node.mjs';
+import { startGateway } from '../lib/gateway.mjs';
+import { devMeterPair, signingPayload } from '../lib/readings.mjs';
+
+const NEW_METER = 7001; // registered by the test, after the gateway started
+
+describe('the gateway follows the chain', () => {
+  let node;
+  let api;
+  let gateway;
+  let alice;
+  let device; // the meter's first device
+  let replacement; // the device that replaces it
+  let clock;
+
+  before(async () => {
+    const port = await freePort();
+    node = await startDevNode({ extraArgs: ['--meter-gateway', `http://127.0.0.1:${port}`] });
+    api = node.api;
+    gateway = await startGateway({
+      port,
+      db: join(node.basePath, 'gateway.sqlite'),
+      nodeRpc: node.rpcUrl.replace(/^ws/, 'http'),
+      logFile: join(node.basePath, 'gateway.log'),
+    });
+    alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+    device = await devMeterPair(71);
+    replacement = await devMeterPair(72);
+    clock = Date.now();
+  });
+
+  after(async () => {
+    if (gateway) await gateway.stop();
+    if (node) await node.stop();
+  });
+
+  /** POSTs one reading of NEW_METER signed by `pair`; resolves to the status and body. */
+  const post = async (pair, seq, cumulativeWh, atMs) => {
+    const reading = { meter: NEW_METER, seq, atMs: atMs ?? (clock += 1_000), cumulativeWh };
+    const signature = u8aToHex(pair.sign(signingPayload(api, reading)));
+    const body = JSON.stringify({
+      meter: reading.meter, seq, at_ms: reading.atMs, cumulative_wh: cumulativeWh, flags: 0,
+      scheme: 'sr25519', signature,
+    });
+    const res = await fetch(`${gateway.url}/v1/readings`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body,
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const outcomes = async () =>
+    (await (await fetch(`${gateway.url}/v1/meters/${NEW_METER}/outcomes`)).json()).outcomes;
+  const finalizedMeter = async () => {
+    const at = await api.at(await api.rpc.chain.getFinalizedHead());
+    return (await at.query.meters.meters(NEW_METER)).unwrapOr(null);
+  };
+
+  test('a meter the chain does not have is refused at once', async () => {
+    const { status, body } = await post(device, 1, 100);
+    assert.equal(status, 422);
+    assert.match(body.error, /unknown meter 7001/);
+  });
+
+  test('a meter registered on chain is accepted once finalized, without a restart', async () => {
+    const { dispatchError } = await sendAndWait(api.tx.meters.registerMeter(
+      NEW_METER, { Sr25519: device.publicKey }, alice.address, null), alice);
+    assert.equal(dispatchError, undefined);
+    await waitFor(async () => (await finalizedMeter()) !== null, 60_000, 'the registration finalized');
+    clock = Math.max(clock, Date.now());
+    const first = await waitFor(async () => {
+      const res = await post(device, 1, 100);
+      return res.status === 201 ? res : null;
+    }, 30_000, 'the gateway to accept the new meter');
+    assert.equal(first.body.new, 1);
+    assert.equal((await post(device, 2, 101)).status, 201); // 1 Wh in 1 s: 3.6 kW
+  });
+
+  test('each reading is settled from finalized blocks: accepted, with its block', async () => {
+    const settled = await waitFor(async () => {
+      const list = await outcomes();
+      return list.length === 2 && list.every((o) => o.outcome === 'accepted') ? list : null;
+    }, 90_000, 'both readings accepted on finalized blocks');
+    const onChain = await finalizedMeter();
+    assert.equal(onChain.lastSeq.toNumber(), 2);
+    for (const outcome of settled) {
+      assert.ok(outcome.block > 0 && /^0x[0-9a-f]{64}$/.test(outcome.block_hash), JSON.stringify(outcome));
+      const hash = await api.rpc.chain.getBlockHash(outcome.block);
+      assert.equal(hash.toHex(), outcome.block_hash, 'the block hash is the finalized chain\'s');
+    }
+  });
+
+  test('a reading the chain already has a later one for is refused at once', async () => {
+    // Another reading with seq 2 (a different register), or seq 1: the chain is at seq 2.
+    const stale = await post(device, 1, 120);
+    assert.equal(stale.status, 422);
+    assert.match(stale.body.error, /up to seq 2 are on chain/);
+  });
+
+  test('a rotated key is learnt from the chain: the old device is refused, the new one counts from 1', async () => {
+    const { dispatchError } = await sendAndWait(
+      api.tx.meters.rotateKey(NEW_METER, { Sr25519: replacement.publicKey }), alice);
+    assert.equal(dispatchError, undefined);
+    await waitFor(async () => {
+      const meter = await finalizedMeter();
+      return meter && u8aToHex(meter.key.asSr25519) === u8aToHex(replacement.publicKey);
+    }, 60_000, 'the rotation finalized');
+    clock = Math.max(clock, Date.now()) + 1_000;
+    const accepted = await waitFor(async () => {
+      const res = await post(replacement, 1, 5);
+      return res.status === 201 ? res : null;
+    }, 30_000, 'the gateway to accept the replacement device');
+    assert.equal(accepted.body.new, 1);
+    const old = await post(device, 3, 102);
+    assert.equal(old.status, 422);
+    assert.match(old.body.error, /bad signature/);
+  });
+});
