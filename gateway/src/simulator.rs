@@ -365,11 +365,33 @@ impl Simulator {
 		ingestor: &Ingestor,
 		now_ms: u64,
 	) -> Result<(usize, Cursor), IngestError> {
-		let round = self.round(now_ms);
-		match ingestor.ingest(&round.readings) {
+		let mut round = self.round(now_ms);
+		// Meters the gateway does not accept (not registered on the chain it follows) are left
+		// out, so that the others go on; they move on only when they are stored.
+		let known: Vec<bool> = {
+			let meters = ingestor.meters().read().unwrap_or_else(|poisoned| poisoned.into_inner());
+			round.readings.iter().map(|signed| meters.get(signed.reading.meter).is_some()).collect()
+		};
+		let mut sent = round.readings.clone();
+		let mut index = 0;
+		sent.retain(|_| {
+			index += 1;
+			known[index - 1]
+		});
+		if sent.is_empty() {
+			return Ok((0, ingestor.store().last_cursor()));
+		}
+		match ingestor.ingest(&sent) {
 			Ok(report) => {
 				let stored = report.new_count();
 				let cursor = report.last_cursor().unwrap_or_else(|| ingestor.store().last_cursor());
+				for ((state, known), meter) in round.states.iter_mut().zip(&known).zip(&self.meters)
+				{
+					if !known {
+						*state = meter.state;
+					}
+				}
+				round.readings = sent;
 				self.commit(round);
 				Ok((stored, cursor))
 			},
@@ -529,6 +551,23 @@ mod tests {
 		let totals: BTreeSet<u64> =
 			per_meter.iter().map(|r| r[96].cumulative_wh - r[0].cumulative_wh).collect();
 		assert_eq!(totals.len(), count as usize);
+	}
+
+	#[test]
+	fn meters_the_gateway_does_not_accept_are_left_out_and_the_others_go_on() {
+		// Three simulated meters; the chain followed has only the first two.
+		let (_dir, ingestor) = setup(2);
+		let mut sim = Simulator::new(&config(3), ingestor.genesis(), ingestor.store()).unwrap();
+		for k in 0..3 {
+			assert_eq!(sim.step(&ingestor, MIDNIGHT + k * QUARTER).unwrap().0, 2);
+		}
+		let last = |i| ingestor.store().last_reading(dev::dev_meter_id(i)).unwrap();
+		assert_eq!(last(0).unwrap().signed.reading.seq, 3);
+		assert!(last(2).is_none());
+		// Once registered, the third starts at seq 1.
+		ingestor.meters().write().unwrap().add_dev_meters(3).unwrap();
+		assert_eq!(sim.step(&ingestor, MIDNIGHT + 3 * QUARTER).unwrap().0, 3);
+		assert_eq!(last(2).unwrap().signed.reading.seq, 1);
 	}
 
 	#[test]
