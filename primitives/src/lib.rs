@@ -5,12 +5,14 @@
 //!   (specified byte by byte in `docs/protocol.md`);
 //! - [`traits`]: how the pallets talk to each other without depending on each other's crates;
 //! - [`gateway`]: what the meter gateway serves to the nodes' off-chain workers;
+//! - [`feed_auth`]: how relayers and meters' owners prove who they are to read the gateway's feeds;
 //! - [`prepaid_api`]: the runtime API that reports a meter's prepaid status.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod feed_auth;
 pub mod gateway;
 pub mod prepaid_api;
 pub mod reading;

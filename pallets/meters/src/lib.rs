@@ -192,6 +192,13 @@ pub mod pallet {
 		/// with `set_rated_power`. Readings implying more power wait for the operator's review.
 		#[pallet::constant]
 		type DefaultRatedPowerW: Get<u32>;
+
+		/// The key this node's off-chain worker signs its requests for the gateway's reading
+		/// feed with ([`wattcoin_primitives::feed_auth`]): the gateway serves the feed only to
+		/// relayers it knows. A runtime sets its block authors' key (`AuraId`), so the gateway
+		/// knows its relayers from the chain; the worker signs with the first such key in the
+		/// node's keystore, and relays nothing without one.
+		type RelayerId: sp_runtime::RuntimeAppPublic;
 	}
 
 	/// Licensed operators, with the number of meters each manages.

@@ -81,6 +81,7 @@ impl pallet_meters::Config for Test {
 	type IngestPriority = ConstU64<INGEST_PRIORITY>;
 	type IngestLongevity = ConstU64<INGEST_LONGEVITY>;
 	type DefaultRatedPowerW = ConstU32<DEFAULT_RATED_POWER_W>;
+	type RelayerId = sp_runtime::app_crypto::sr25519::AppPublic;
 }
 
 impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test

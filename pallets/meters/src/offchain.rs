@@ -18,8 +18,12 @@
 //!    blocks never overlap: a run that finds the lock taken returns at once. The lock is
 //!    released when the run ends, whatever happened; the expiry only matters if the node died
 //!    in the middle of a run.
-//! 3. It fetches `GET {url}/v1/readings?after={cursor}&limit={MaxBatch}` with
-//!    `Accept: application/scale` and a deadline of [`HTTP_TIMEOUT_MS`], and decodes the body
+//! 3. It signs the gateway's relayer challenge with the first key of type
+//!    [`Config::RelayerId`] in the node's keystore (the runtime's block author key), and
+//!    without one stops here with a warning ([`RunOutcome::NoRelayerKey`]): the gateway serves
+//!    households' readings to known relayers only ([`wattcoin_primitives::feed_auth`]).
+//!    It fetches `GET {url}/v1/readings?after={cursor}&limit={MaxBatch}` with
+//!    `Accept: application/scale`, that `Authorization` and a deadline of [`HTTP_TIMEOUT_MS`], and decodes the body
 //!    as a [`ReadingsPage`]. The status must be 200, the content type (when given)
 //!    `application/scale`, the body at most the largest encoding of a page of `MaxBatch`
 //!    readings, the whole body one page, and the page consistent: cursors strictly increasing
@@ -96,6 +100,7 @@ use frame_system::{
 	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
+use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
 	offchain::{
 		http,
@@ -106,6 +111,7 @@ use sp_runtime::{
 	traits::{SaturatedConversion, Saturating},
 };
 use wattcoin_primitives::{
+	feed_auth::{self, relayer_message},
 	gateway::{Cursor, ReadingsPage, READINGS_PATH, SCALE_CONTENT_TYPE},
 	reading::SignedReading,
 	Moment,
@@ -165,6 +171,9 @@ pub enum RunOutcome {
 	/// runtime code; the next block runs its migrations): nothing was done, since nothing in
 	/// it can be read with this code.
 	MigrationPending,
+	/// The node's keystore holds no relayer key ([`Config::RelayerId`]) to sign the feed
+	/// request with: nothing was done (the gateway serves its feed to known relayers only).
+	NoRelayerKey,
 	/// The run went to the gateway.
 	Ran(RunReport),
 }
@@ -243,6 +252,11 @@ impl fmt::Display for FetchError {
 			Self::Timeout => write!(f, "no answer within {HTTP_TIMEOUT_MS} ms"),
 			Self::Connection => write!(f, "connection failed (gateway down?)"),
 			Self::InvalidRequest => write!(f, "request refused by the host as invalid"),
+			Self::Status(code @ (401 | 403)) => write!(
+				f,
+				"HTTP status {code}: the gateway did not take this relayer's signature (is this \
+				 node's block author key one of the gateway's relayers, and its clock right?)"
+			),
 			Self::Status(code) => write!(f, "HTTP status {code}"),
 			Self::ContentType(content_type) => {
 				write!(f, "content type {content_type:?}, not {SCALE_CONTENT_TYPE}")
@@ -303,9 +317,28 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) -> RunOutcome {
 		log::debug!(target: LOG_TARGET, "block {block:?}: the previous run is still going on");
 		return RunOutcome::Locked;
 	};
-	let report = relay::<T>(&url, block.saturated_into::<u64>());
+	let Some(authorization) = relayer_authorization::<T>() else {
+		log::warn!(
+			target: LOG_TARGET,
+			"block {block:?}: no relayer key in this node's keystore to sign the gateway's feed \
+			 request with (its block author key, type {:?}); nothing relayed",
+			<T::RelayerId as RuntimeAppPublic>::ID,
+		);
+		return RunOutcome::NoRelayerKey;
+	};
+	let report = relay::<T>(&url, &authorization, block.saturated_into::<u64>());
 	log_report(block, &report);
 	RunOutcome::Ran(report)
+}
+
+/// The `Authorization` header of this run's feed requests: the first relayer key of the
+/// node's keystore signs [`relayer_message`] of this chain at the node's clock (`None`: no
+/// key, or the keystore would not sign).
+fn relayer_authorization<T: Config>() -> Option<String> {
+	let key = T::RelayerId::all().into_iter().next()?;
+	let at_ms = sp_io::offchain::timestamp().unix_millis();
+	let signature = key.sign(&relayer_message(Pallet::<T>::genesis_hash(), at_ms))?;
+	Some(feed_auth::relayer_authorization(&key.to_raw_vec(), at_ms, &signature.encode()))
 }
 
 /// The gateway URL in PERSISTENT off-chain storage, normalised.
@@ -340,7 +373,7 @@ fn load_cursor(cursor: &StorageValueRef) -> Cursor {
 /// Fetches pages after the confirmed cursor, advances the cursor over pages that hold nothing
 /// new and nothing held, and submits the first new readings found (see the module
 /// documentation).
-fn relay<T: Config>(url: &str, block: u64) -> RunReport {
+fn relay<T: Config>(url: &str, authorization: &str, block: u64) -> RunReport {
 	let key = cursor_key(url);
 	let cursor = StorageValueRef::persistent(&key);
 	let confirmed = load_cursor(&cursor);
@@ -360,7 +393,7 @@ fn relay<T: Config>(url: &str, block: u64) -> RunReport {
 	let mut pinned = from_scan;
 
 	for _ in 0..MAX_PAGES_PER_RUN {
-		let page = match fetch_page(url, scan, limit) {
+		let page = match fetch_page(url, authorization, scan, limit) {
 			Ok(page) => page,
 			Err(error) => {
 				report.error = Some(error);
@@ -458,12 +491,19 @@ pub fn max_page_len(limit: u32) -> usize {
 		.saturating_add(Cursor::max_encoded_len())
 }
 
-/// Fetches the page of at most `limit` readings after `after` from the gateway at `base`.
-fn fetch_page(base: &str, after: Cursor, limit: u32) -> Result<ReadingsPage, FetchError> {
+/// Fetches the page of at most `limit` readings after `after` from the gateway at `base`,
+/// with the relayer's `authorization`.
+fn fetch_page(
+	base: &str,
+	authorization: &str,
+	after: Cursor,
+	limit: u32,
+) -> Result<ReadingsPage, FetchError> {
 	let url = format!("{base}{READINGS_PATH}?after={after}&limit={limit}");
 	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_TIMEOUT_MS));
 	let pending = http::Request::get(&url)
 		.add_header("Accept", SCALE_CONTENT_TYPE)
+		.add_header("Authorization", authorization)
 		.deadline(deadline)
 		.send()
 		.map_err(FetchError::Send)?;

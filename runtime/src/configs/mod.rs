@@ -187,6 +187,8 @@ impl pallet_meters::Config for Runtime {
 	/// 24 kW (100 A at 240 V), a large domestic connection: a reading implying more power
 	/// waits for its operator's review; operators set each meter's own with `set_rated_power`.
 	type DefaultRatedPowerW = ConstU32<24_000>;
+	// The gateway knows its relayers from the chain: the block authors.
+	type RelayerId = AuraId;
 }
 
 parameter_types! {

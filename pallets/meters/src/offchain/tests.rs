@@ -19,7 +19,9 @@ use sp_core::offchain::{
 	Externalities, HttpRequestStatus, OffchainDbExt, OffchainStorage, OffchainWorkerExt,
 	OpaqueNetworkState, TransactionPool, TransactionPoolExt,
 };
-use sp_core::{offchain::Timestamp, OpaquePeerId};
+use sp_core::{offchain::Timestamp, sr25519, testing::SR25519, OpaquePeerId, H256};
+use sp_io::crypto::sr25519_verify;
+use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
 use sp_runtime::{
 	generic::Preamble,
 	traits::{Applyable, Checkable, ExtensionVariant},
@@ -32,6 +34,22 @@ use wattcoin_primitives::{
 	reading::{flags, Reading},
 	MeterId,
 };
+
+/// `(key, at, signature)` of a `WattcoinRelayer key=0x.., at=N, signature=0x..` header.
+fn parse_relayer_authorization(header: &str) -> (sr25519::Public, u64, sr25519::Signature) {
+	let params = header.strip_prefix("WattcoinRelayer ").expect("the relayer scheme");
+	let mut fields = params.split(", ").map(|param| param.split_once('=').expect("key=value"));
+	let mut next = |name: &str| {
+		let (key, value) = fields.next().expect("three parameters");
+		assert_eq!(key, name);
+		value.to_string()
+	};
+	let hex = |value: String| hex::decode(value.strip_prefix("0x").expect("0x hex")).unwrap();
+	let key = sr25519::Public::try_from(&hex(next("key"))[..]).unwrap();
+	let at_ms = next("at").parse().unwrap();
+	let signature = sr25519::Signature::try_from(&hex(next("signature"))[..]).unwrap();
+	(key, at_ms, signature)
+}
 
 /// The gateway's base URL in most tests.
 const URL: &str = "http://127.0.0.1:8080";
@@ -66,6 +84,8 @@ struct Network {
 	uris: Vec<String>,
 	/// The requests whose body has started to come.
 	body_started: Vec<u16>,
+	/// The `Authorization` headers of the requests started, not yet checked.
+	authorizations: Vec<String>,
 }
 
 /// `TestOffchainExt` behind a scripted network: statuses, delays (against the request's
@@ -120,6 +140,12 @@ impl Externalities for ScriptedOffchain {
 		name: &str,
 		value: &str,
 	) -> Result<(), ()> {
+		// The relayer's signature changes with every run (sr25519 signs with fresh randomness),
+		// so it is kept apart and checked after the run rather than expected verbatim.
+		if name == "Authorization" {
+			self.network.lock().unwrap().authorizations.push(value.into());
+			return Ok(());
+		}
 		self.inner.http_request_add_header(request_id, name, value)
 	}
 
@@ -216,6 +242,8 @@ struct Relay {
 	seen: usize,
 	/// The transactions looked at and not yet put in a block.
 	unincluded: Vec<Extrinsic>,
+	/// The relayer key in the node's keystore.
+	relayer: sr25519::Public,
 }
 
 impl Relay {
@@ -239,8 +267,16 @@ impl Relay {
 		ext.register_extension(OffchainDbExt::new(offchain.clone()));
 		ext.register_extension(TransactionPoolExt::new(pool));
 		offchain.0.write().timestamp = Timestamp::from_unix_millis(START_MS);
-		let relay =
-			Self { ext, offchain, network, pool: transactions, seen: 0, unincluded: Vec::new() };
+		let relayer = ext.execute_with(|| sp_io::crypto::sr25519_generate(SR25519, None));
+		let relay = Self {
+			ext,
+			offchain,
+			network,
+			pool: transactions,
+			seen: 0,
+			unincluded: Vec::new(),
+			relayer,
+		};
 		relay.set_gateway(URL.as_bytes());
 		relay
 	}
@@ -349,7 +385,27 @@ impl Relay {
 			run::<Test>(block)
 		});
 		self.check_after_run();
+		self.check_authorizations();
 		outcome
+	}
+
+	/// Checks that every request started had the `Authorization` of this node's relayer key:
+	/// its signature over the relayer message of this chain at a time of the run.
+	fn check_authorizations(&self) {
+		let (started, authorizations) = {
+			let mut network = self.network.lock().unwrap();
+			(network.uris.len(), core::mem::take(&mut network.authorizations))
+		};
+		let now = self.now();
+		for header in &authorizations {
+			let (key, at_ms, signature) = parse_relayer_authorization(header);
+			assert_eq!(key, self.relayer, "signed by the keystore's relayer key: {header}");
+			assert!(at_ms <= now && now - at_ms < 60_000, "at {at_ms}, run at {now}: {header}");
+			let message = relayer_message(GENESIS, at_ms);
+			assert!(sr25519_verify(&signature, &message, &key), "a valid signature: {header}");
+		}
+		// Each request of the run carried one (uris counts every request of the test).
+		assert!(authorizations.len() <= started);
 	}
 
 	/// [`Self::run`], expecting a run that went to the gateway.
@@ -769,6 +825,43 @@ fn an_empty_page_submits_nothing_and_keeps_the_cursor() {
 	assert_eq!(relay.requested().len(), 1);
 	assert!(relay.submitted().is_empty());
 	assert_eq!(relay.cursor(), Some(7));
+}
+
+#[test]
+fn every_feed_request_is_signed_by_the_relayer_key() {
+	let (builder, _, _) = meters();
+	let mut relay = Relay::new(builder);
+	relay.serve(0, &empty_page(0));
+	relay.run_report(1);
+	// `run` checked the header's key, time and signature; here: there was one.
+	relay.serve(0, &empty_page(0));
+	relay.execute(|| run::<Test>(2));
+	let headers = core::mem::take(&mut relay.network.lock().unwrap().authorizations);
+	assert_eq!(headers.len(), 1);
+	let (key, at_ms, signature) = parse_relayer_authorization(&headers[0]);
+	assert_eq!((key, at_ms), (relay.relayer, START_MS));
+	// Signed for this chain only: another genesis hash or time does not verify.
+	assert!(sr25519_verify(&signature, &relayer_message(GENESIS, START_MS), &key));
+	assert!(!sr25519_verify(&signature, &relayer_message(H256::repeat_byte(9), START_MS), &key));
+	assert!(!sr25519_verify(&signature, &relayer_message(GENESIS, START_MS + 1), &key));
+}
+
+#[test]
+fn without_a_relayer_key_nothing_is_fetched() {
+	let (builder, _, _) = meters();
+	let mut relay = Relay::new(builder);
+	relay.ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	// No request scripted: one made would panic.
+	assert_eq!(relay.run(1), RunOutcome::NoRelayerKey);
+	assert!(relay.requested().is_empty());
+	assert_eq!(relay.cursor(), None);
+}
+
+#[test]
+fn a_refused_signature_reads_well_in_logs() {
+	let refused = FetchError::Status(401).to_string();
+	assert!(refused.contains("did not take this relayer's signature"), "{refused}");
+	assert_eq!(FetchError::Status(500).to_string(), "HTTP status 500");
 }
 
 #[test]
