@@ -5,9 +5,15 @@
 //!   `Vec<SignedReading>`. The batch is checked and stored all or nothing; `201 Created` if
 //!   something new was stored, `200 OK` if every reading was already stored (a
 //!   resubmission is idempotent), with `{"accepted", "new", "duplicates", "cursors"}`.
-//! - `GET /v1/readings?after=CURSOR&limit=N`: the readings with a cursor above `after`
+//! - `GET /v1/readings?after=CURSOR&limit=N`, for relayers only (`Authorization:
+//!   WattcoinRelayer ...`, see [`crate::readers`]): the readings with a cursor above `after`
 //!   (default 0), in cursor order, at most `min(N, MAX_LIMIT)` (default [`DEFAULT_LIMIT`]);
 //!   SCALE `ReadingsPage` with `Accept: application/scale`, JSON otherwise.
+//! - `GET /v1/meters/{meter}/readings?after=CURSOR&limit=N`, for the meter's owner only
+//!   (`Authorization: WattcoinOwner ...`): its readings since it became the owner's, each
+//!   with its outcome ([`crate::owners`]), JSON.
+//! - `GET /v1/meters/{meter}/outcomes?after=SEQ&limit=N`, public: what became of each of the
+//!   meter's readings, by `seq`, without consumption.
 //! - `GET /healthz`: status, stored readings, last cursor.
 //!
 //! Every error is a JSON `{"error": "...", "index": i}`, `index` being the position in the
@@ -24,9 +30,12 @@ pub use crate::body::{
 };
 use crate::{
 	body::{body_format, body_too_large, read_body},
+	ingest::now_ms,
 	ingest::{IngestError, Ingestor},
 	limits::{Limits, PeerSlot, PerPeer, RETRY_AFTER_SECS},
 	outcomes::ReadingOutcome,
+	owners::OwnerReading,
+	readers::Readers,
 	store::{StoreError, StoredReading},
 };
 use axum::{
@@ -68,6 +77,8 @@ pub struct ApiError {
 	pub retry_after: Option<u64>,
 	/// Whether the connection is closed after the answer (the request's body may be unread).
 	pub close: bool,
+	/// The scheme a `401` asks for (`WWW-Authenticate`).
+	pub www_authenticate: Option<&'static str>,
 }
 
 /// The JSON body of an error.
@@ -81,7 +92,14 @@ pub struct ErrorBody {
 
 impl ApiError {
 	pub(crate) fn new(status: StatusCode, error: impl Into<String>, index: Option<usize>) -> Self {
-		Self { status, error: error.into(), index, retry_after: None, close: false }
+		Self {
+			status,
+			error: error.into(),
+			index,
+			retry_after: None,
+			close: false,
+			www_authenticate: None,
+		}
 	}
 
 	/// `503`: over the bound of `what`, try again in [`RETRY_AFTER_SECS`].
@@ -123,6 +141,9 @@ impl IntoResponse for ApiError {
 		}
 		if self.close {
 			headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+		}
+		if let Some(scheme) = self.www_authenticate {
+			headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(scheme));
 		}
 		response
 	}
@@ -252,18 +273,20 @@ impl Pools {
 #[derive(Clone)]
 struct AppState {
 	ingestor: Ingestor,
+	readers: Arc<Readers>,
 	pools: Arc<Pools>,
 }
 
-/// The gateway's routes, with the pools of `limits`.
-pub fn router(ingestor: Ingestor, limits: &Limits) -> Router {
+/// The gateway's routes, serving the feeds to `readers`, with the pools of `limits`.
+pub fn router(ingestor: Ingestor, readers: Arc<Readers>, limits: &Limits) -> Router {
 	Router::new()
 		.route(READINGS_PATH, get(get_readings).post(post_readings))
+		.route("/v1/meters/{meter}/readings", get(get_owner_readings))
 		.route("/v1/meters/{meter}/outcomes", get(get_outcomes))
 		.route("/healthz", get(healthz))
 		.fallback(not_found)
 		.method_not_allowed_fallback(method_not_allowed)
-		.with_state(AppState { ingestor, pools: Arc::new(Pools::new(limits)) })
+		.with_state(AppState { ingestor, readers, pools: Arc::new(Pools::new(limits)) })
 }
 
 async fn not_found() -> ApiError {
@@ -403,9 +426,15 @@ async fn get_readings(
 	RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
 	let (after, limit) = parse_page_query(query.as_deref())?;
+	// Checked before a read slot is taken: readers that are no relayer never hold one.
+	let relayer = state.readers.check_relayer(&headers, now_ms()).map_err(|err| {
+		tracing::info!(?peer, "GET {READINGS_PATH}: refused: {err}");
+		ApiError::from(err)
+	})?;
 	let _slot = state.pools.read_slot(peer).inspect_err(|err| {
 		tracing::debug!(?peer, "GET {READINGS_PATH}: {}", err.error);
 	})?;
+	tracing::trace!(?peer, %relayer, "GET {READINGS_PATH}: relayer");
 	let store = state.ingestor.store().clone();
 	let page: Vec<StoredReading> = tokio::task::spawn_blocking(move || store.page(after, limit))
 		.await
@@ -427,6 +456,59 @@ async fn get_readings(
 	}
 }
 
+/// A meter's readings for its owner: `GET /v1/meters/{meter}/readings?after=CURSOR&limit=N`.
+#[derive(Serialize)]
+struct OwnerPage {
+	meter: MeterId,
+	/// Since when (ms) the meter has been the owner's: nothing before is served.
+	owner_since_ms: u64,
+	readings: Vec<OwnerReading>,
+	/// The cursor to ask after next time.
+	next: Cursor,
+}
+
+fn parse_meter(meter: &str) -> Result<MeterId, ApiError> {
+	meter
+		.parse()
+		.map_err(|_| ApiError::bad_request(format!("meter must be a number, not {meter:?}"), None))
+}
+
+async fn get_owner_readings(
+	State(state): State<AppState>,
+	Peer(peer): Peer,
+	Path(meter): Path<String>,
+	headers: HeaderMap,
+	RawQuery(query): RawQuery,
+) -> Result<Json<OwnerPage>, ApiError> {
+	let meter = parse_meter(&meter)?;
+	let (after, limit) = parse_page_query(query.as_deref())?;
+	let chain = state.ingestor.meters().read().ok().and_then(|meters| meters.chain(meter).copied());
+	let Some(chain) = chain else {
+		return Err(ApiError::new(
+			StatusCode::NOT_FOUND,
+			format!(
+				"meter {meter} is not registered on the chain this gateway follows (a gateway \
+				 that follows no node serves no owner)"
+			),
+			None,
+		));
+	};
+	state.readers.check_owner(&headers, meter, &chain.owner.into(), now_ms()).map_err(|err| {
+		tracing::info!(?peer, meter, "GET /v1/meters/{meter}/readings: refused: {err}");
+		ApiError::from(err)
+	})?;
+	let _slot = state.pools.read_slot(peer)?;
+	let store = state.ingestor.store().clone();
+	let since = chain.owner_since_ms;
+	let readings =
+		tokio::task::spawn_blocking(move || store.owner_readings(meter, since, after, limit))
+			.await
+			.map_err(ApiError::internal)?
+			.map_err(ApiError::internal)?;
+	let next = readings.last().map_or(after, |r| r.cursor);
+	Ok(Json(OwnerPage { meter, owner_since_ms: since, readings, next }))
+}
+
 /// The outcomes of a meter's readings: `GET /v1/meters/{meter}/outcomes?after=SEQ&limit=N`.
 /// Public: it shows no consumption, only what became of each `seq` on finalized blocks.
 #[derive(Serialize)]
@@ -443,9 +525,7 @@ async fn get_outcomes(
 	Path(meter): Path<String>,
 	RawQuery(query): RawQuery,
 ) -> Result<Json<OutcomesPage>, ApiError> {
-	let meter: MeterId = meter.parse().map_err(|_| {
-		ApiError::bad_request(format!("meter must be a number, not {meter:?}"), None)
-	})?;
+	let meter = parse_meter(&meter)?;
 	let (after, limit) = parse_page_query(query.as_deref())?;
 	let _slot = state.pools.read_slot(peer)?;
 	let store = state.ingestor.store().clone();
@@ -511,6 +591,7 @@ mod tests {
 
 	#[tokio::test]
 	async fn reads_over_their_bounds_are_503_at_once() {
+		use sp_core::Pair;
 		let dir = tempfile::tempdir().unwrap();
 		let genesis = sp_core::H256::repeat_byte(4);
 		let store =
@@ -518,11 +599,25 @@ mod tests {
 		let ingestor =
 			Ingestor::new(store, Arc::new(crate::meters::KnownMeters::new().into()), genesis);
 		let limits = Limits { max_reads: 3, max_reads_per_peer: 2, ..Limits::default() };
-		let state = AppState { ingestor, pools: Arc::new(Pools::new(&limits)) };
+		let relayer = sp_core::sr25519::Pair::from_string("//Relayer", None).unwrap();
+		let readers = Arc::new(Readers::new(genesis, [relayer.public()]));
+		let state = AppState { ingestor, readers, pools: Arc::new(Pools::new(&limits)) };
+		let signed = move || {
+			let at = now_ms();
+			let message = wattcoin_primitives::feed_auth::relayer_message(genesis, at);
+			let value = wattcoin_primitives::feed_auth::relayer_authorization(
+				&relayer.public().0,
+				at,
+				&relayer.sign(&message).0,
+			);
+			let mut headers = HeaderMap::new();
+			headers.insert(header::AUTHORIZATION, HeaderValue::from_str(&value).unwrap());
+			headers
+		};
 		let a: IpAddr = "192.0.2.1".parse().unwrap();
 		let b: IpAddr = "192.0.2.2".parse().unwrap();
 		let read = |peer: Option<IpAddr>| {
-			get_readings(State(state.clone()), Peer(peer), HeaderMap::new(), RawQuery(None))
+			get_readings(State(state.clone()), Peer(peer), signed(), RawQuery(None))
 		};
 		// Two reads of `a` in flight: a third of `a` is refused, one of `b` is served.
 		let held =

@@ -8,6 +8,10 @@
 //!   chain would never take ([`crate::ingest`]);
 //! - settles each stored reading from the finalized blocks ([`crate::outcomes`]): the readings
 //!   of every `Meters.ingest_readings` call and the per-reading events of that call;
+//! - keeps since when each meter has had its owner ([`crate::owners`]), so that an owner reads
+//!   only its own readings;
+//! - keeps the chain's block authors (Aura authorities) as relayers ([`crate::readers`]), at
+//!   every finalized block;
 //! - prunes settled readings older than the retention.
 //!
 //! Its progress (the last block settled) is stored with the outcomes in one transaction: after
@@ -18,10 +22,12 @@ use crate::{
 	ingest::now_ms,
 	meters::{ChainMeter, SharedMeters},
 	outcomes::{Finalized, MeterProgress, Outcome},
+	readers::Readers,
 	store::Store,
 };
 use anyhow::{anyhow, Context};
 use codec::Decode;
+use sp_core::sr25519;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use subxt::{
 	dynamic::Value,
@@ -98,6 +104,8 @@ impl MeterRecord {
 			owner: self.owner,
 			last_seq: self.last_seq,
 			readings_from_ms: self.readings_from_ms,
+			// Set from the store's record of owners before use (`with_owners_since`).
+			owner_since_ms: self.readings_from_ms,
 		};
 		(self.key.into_key(), chain)
 	}
@@ -264,15 +272,66 @@ async fn read_all_meters(
 	Ok(meters)
 }
 
+/// The time (`Timestamp.Now`, ms) of block `number`.
+async fn block_time(client: &Client, number: u64) -> anyhow::Result<u64> {
+	let at = client.at_block(number).await?;
+	let address = subxt::dynamic::storage::<(), u64>("Timestamp", "Now");
+	let now = at.storage().try_fetch(address, ()).await?;
+	Ok(now.map(|value| value.decode()).transpose()?.unwrap_or(0))
+}
+
+/// Sets the block authors of block `number` (Aura authorities) as relayers.
+async fn refresh_authorities(
+	client: &Client,
+	readers: &Readers,
+	number: u64,
+) -> anyhow::Result<()> {
+	let at = client.at_block(number).await?;
+	let address = subxt::dynamic::storage::<(), Vec<[u8; 32]>>("Aura", "Authorities");
+	let keys = match at.storage().try_fetch(address, ()).await? {
+		Some(value) => value.decode().context("Aura.Authorities")?,
+		None => Vec::new(),
+	};
+	let count = keys.len();
+	if readers.set_authorities(keys.into_iter().map(sr25519::Public::from_raw)) {
+		tracing::info!(block = number, authorities = count, "relayers: the chain's block authors");
+	}
+	Ok(())
+}
+
+/// Records the owners of `registered` at block `number` in the store and sets each one's
+/// `owner_since_ms`.
+async fn with_owners_since(
+	client: &Client,
+	store: &Arc<Store>,
+	number: u64,
+	mut registered: Vec<(MeterId, DeviceKey, ChainMeter)>,
+) -> anyhow::Result<Vec<(MeterId, DeviceKey, ChainMeter)>> {
+	if registered.is_empty() {
+		return Ok(registered);
+	}
+	let block_ms = block_time(client, number).await?;
+	let owners: Vec<_> = registered
+		.iter()
+		.map(|(meter, _, chain)| (*meter, chain.owner, chain.readings_from_ms))
+		.collect();
+	let since = blocking(store, move |store| store.note_owners(&owners, block_ms)).await?;
+	for ((.., chain), since) in registered.iter_mut().zip(since) {
+		chain.owner_since_ms = since;
+	}
+	Ok(registered)
+}
+
 /// Follows the chain until `stop` turns `true`, reconnecting whenever the node goes away.
 pub async fn follow(
 	config: FollowConfig,
 	store: Arc<Store>,
 	meters: SharedMeters,
+	readers: Arc<Readers>,
 	mut stop: watch::Receiver<bool>,
 ) {
 	loop {
-		let session = follow_once(&config, &store, &meters, &mut stop);
+		let session = follow_once(&config, &store, &meters, &readers, &mut stop);
 		match session.await {
 			Ok(()) => return,
 			Err(err) => {
@@ -291,6 +350,7 @@ async fn follow_once(
 	config: &FollowConfig,
 	store: &Arc<Store>,
 	meters: &SharedMeters,
+	readers: &Readers,
 	stop: &mut watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
 	let client = Client::from_insecure_url(&config.url).await.context("connecting")?;
@@ -308,7 +368,9 @@ async fn follow_once(
 	}
 	let mut blocks = client.stream_blocks().await.context("subscribing to finalized blocks")?;
 	let head = client.at_current_block().await?.block_number();
+	refresh_authorities(&client, readers, head).await?;
 	let registered = read_all_meters(&client, head).await?;
+	let registered = with_owners_since(&client, store, head, registered).await?;
 	let count = registered.len();
 	let progress: Vec<_> =
 		registered.iter().map(|(meter, _, chain)| (*meter, progress_of(chain))).collect();
@@ -345,6 +407,7 @@ async fn follow_once(
 			settle_block(&client, store, meters, next).await?;
 			next += 1;
 		}
+		refresh_authorities(&client, readers, finalized).await?;
 		prune(store, config.retention).await;
 	}
 }
@@ -370,7 +433,15 @@ async fn settle_block(
 	let mut progress = Vec::new();
 	let mut decommissioned = Vec::new();
 	for &meter in &report.changed {
-		match read_meter(client, number, meter).await? {
+		let read = match read_meter(client, number, meter).await? {
+			Some((key, chain)) => {
+				let mut owned =
+					with_owners_since(client, store, number, vec![(meter, key, chain)]).await?;
+				owned.pop().map(|(_, key, chain)| (key, chain))
+			},
+			None => None,
+		};
+		match read {
 			Some((key, chain)) => {
 				if write_meters(meters).set_from_chain(meter, key, chain) {
 					tracing::info!(meter, block = number, "meter's device key set from the chain");

@@ -11,7 +11,7 @@ use crate::{
 use anyhow::Context;
 use clap::Parser;
 use hyper::Uri;
-use sp_core::H256;
+use sp_core::{sr25519, H256};
 use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 use wattcoin_primitives::MeterId;
 
@@ -44,6 +44,12 @@ pub struct Cli {
 	/// the same port (meters, keys and each reading's outcome from the chain).
 	#[arg(long, value_name = "URL", value_parser = parse_rpc_url)]
 	pub node_rpc: Option<Uri>,
+
+	/// An sr25519 public key (0x hex or SS58) that may read every meter's readings at
+	/// GET /v1/readings, besides the chain's block authors (read from the node followed);
+	/// repeat the flag for several.
+	#[arg(long, value_name = "KEY", value_parser = parse_relayer)]
+	pub relayer: Vec<sr25519::Public>,
 
 	/// Days a reading is kept after a finalized block settled it (decimals allowed). Pending
 	/// readings and each meter's latest are always kept.
@@ -215,8 +221,23 @@ impl Cli {
 			.node_rpc
 			.as_ref()
 			.map(|url| FollowConfig { url: websocket_url(url), retention: self.retention_days });
-		Ok(Config { listen: self.listen, db: self.db, genesis, meters, simulator, limits, follow })
+		Ok(Config {
+			listen: self.listen,
+			db: self.db,
+			genesis,
+			meters,
+			simulator,
+			limits,
+			follow,
+			relayers: self.relayer,
+		})
 	}
+}
+
+/// An sr25519 public key, `0x` and 64 hex digits or SS58.
+fn parse_relayer(text: &str) -> Result<sr25519::Public, String> {
+	let account = crate::readers::parse_account(text).map_err(|err| err.to_string())?;
+	Ok(sr25519::Public::from_raw(account.into()))
 }
 
 #[cfg(test)]

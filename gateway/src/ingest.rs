@@ -345,8 +345,12 @@ mod tests {
 		let genesis = ingestor.genesis();
 		let pair = dev::dev_meter_pair(0);
 		let key = crate::meters::dev_meter_key(0);
-		let chain =
-			crate::meters::ChainMeter { owner: [1; 32], last_seq: 5, readings_from_ms: 1_000 };
+		let chain = crate::meters::ChainMeter {
+			owner: [1; 32],
+			last_seq: 5,
+			readings_from_ms: 1_000,
+			owner_since_ms: 1_000,
+		};
 		ingestor.meters().write().unwrap().set_from_chain(1000, key, chain);
 		let at = |seq: u64, at_ms: u64| {
 			let reading = Reading { meter: 1000, seq, at_ms, cumulative_wh: seq, flags: 0 };

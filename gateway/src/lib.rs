@@ -3,7 +3,8 @@
 //! The meters' head-end: meters POST signed readings (the format of `docs/protocol.md`), the
 //! gateway checks them against the device keys of the meters it knows and the chain's
 //! genesis hash, stores them durably in SQLite, and serves them in cursor order to the
-//! nodes' off-chain workers, which carry them on chain. It can also simulate household
+//! nodes' off-chain workers, which carry them on chain, and to each meter's owner its own
+//! readings, to no one else. It can also simulate household
 //! meters with the deterministic dev keys the chain's genesis registers.
 //!
 //! - [`api`]: the HTTP endpoints;
@@ -16,6 +17,8 @@
 //! - [`chain`]: following the node's finalized blocks: meters as the chain has them, each
 //!   reading's outcome, pruning;
 //! - [`outcomes`]: what became of each stored reading, and pruning, in the store;
+//! - [`readers`]: who may read the reading feeds (relayers, and each meter's owner);
+//! - [`owners`]: since when each meter has had its owner, and the readings it may read;
 //! - [`simulator`]: the simulated meters and their load model;
 //! - [`genesis`]: the genesis hash from a node;
 //! - [`server`]: the whole gateway, started and stopped;
@@ -33,6 +36,8 @@ pub mod ingest;
 pub mod limits;
 pub mod meters;
 pub mod outcomes;
+pub mod owners;
+pub mod readers;
 mod schema;
 pub mod server;
 pub mod simulator;

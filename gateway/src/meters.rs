@@ -122,6 +122,9 @@ pub struct ChainMeter {
 	pub last_seq: u64,
 	/// Readings timestamped before this are refused (registration or last key rotation).
 	pub readings_from_ms: u64,
+	/// Since when (chain time, ms) `owner` has owned the meter, as far as the gateway knows
+	/// ([`crate::owners`]): the owner reads its readings from then on.
+	pub owner_since_ms: u64,
 }
 
 /// The meters the gateway accepts readings from: those of its configuration, and, when it

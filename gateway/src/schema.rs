@@ -2,17 +2,19 @@
 //! when a database is opened: version 1 had the readings only; version 2 binds the database to
 //! the genesis hash of the chain it was created for (the `chain` table); version 3 records
 //! what became of each reading on finalized blocks (the `outcome` columns) and how far the
-//! gateway followed the chain (the `follower` table).
+//! gateway followed the chain (the `follower` table); version 4 records since when each meter
+//! has had its current owner (the `owners` table), so that an owner reads only its own
+//! readings.
 
 use crate::store::StoreError;
 use rusqlite::{Connection, OptionalExtension};
 use sp_core::H256;
 use std::path::Path;
 
-/// The schema version this gateway writes (`PRAGMA user_version`): 3 records outcomes; 2 bound
-/// the database to a genesis hash (the `chain` table); 1 had the readings only. Older versions
-/// are migrated when opened.
-pub const SCHEMA_VERSION: i64 = 3;
+/// The schema version this gateway writes (`PRAGMA user_version`): 4 records owners; 3
+/// records outcomes; 2 bound the database to a genesis hash (the `chain` table); 1 had the
+/// readings only. Older versions are migrated when opened.
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Version 1: the readings.
 pub(crate) const SCHEMA_V1: &str = "
@@ -86,6 +88,19 @@ CREATE TABLE follower (
 );
 ";
 
+/// What version 4 adds: since when each meter has had its current owner (ms, chain time), and
+/// in the `chain` row since when the gateway has tracked owners: a database created before
+/// (migrated from an older version) may hold readings of a meter's earlier owner, so nothing
+/// before it is served to an owner.
+const SCHEMA_V4_OWNERS: &str = "
+CREATE TABLE owners (
+	meter    INTEGER PRIMARY KEY,
+	owner    BLOB    NOT NULL CHECK (length(owner) = 32),
+	since_ms INTEGER NOT NULL
+);
+ALTER TABLE chain ADD COLUMN owners_from_ms INTEGER NOT NULL DEFAULT 0;
+";
+
 /// Creates or migrates the schema and checks the database is bound to `genesis`, in one
 /// transaction: on any error nothing was changed.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Result<(), StoreError> {
@@ -98,9 +113,16 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Resu
 	};
 	let add_outcomes = |tx: &rusqlite::Transaction<'_>| -> Result<(), StoreError> {
 		tx.execute_batch(SCHEMA_V3_OUTCOMES)?;
-		tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
 		Ok(())
 	};
+	// `owners_from`: since when owners are tracked (0 for a new database: it holds nothing yet).
+	let add_owners = |tx: &rusqlite::Transaction<'_>, owners_from: u64| {
+		tx.execute_batch(SCHEMA_V4_OWNERS)?;
+		tx.execute("UPDATE chain SET owners_from_ms = ?1", [crate::store::to_sql(owners_from)])?;
+		tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+		Ok::<_, StoreError>(())
+	};
+	let now = crate::ingest::now_ms();
 	let migrated_from_v1 = match version {
 		0 => {
 			let tables: i64 =
@@ -114,15 +136,22 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Resu
 			tx.execute_batch(SCHEMA_V1)?;
 			bind(&tx)?;
 			add_outcomes(&tx)?;
+			add_owners(&tx, 0)?;
 			false
 		},
 		1 => {
 			bind(&tx)?;
 			add_outcomes(&tx)?;
+			add_owners(&tx, now)?;
 			true
 		},
 		2 => {
 			add_outcomes(&tx)?;
+			add_owners(&tx, now)?;
+			false
+		},
+		3 => {
+			add_owners(&tx, now)?;
 			false
 		},
 		SCHEMA_VERSION => false,

@@ -8,11 +8,12 @@ use crate::{
 	ingest::Ingestor,
 	limits::Limits,
 	meters::KnownMeters,
+	readers::Readers,
 	simulator::{self, Simulator, SimulatorConfig},
 	store::Store,
 };
 use anyhow::Context;
-use sp_core::H256;
+use sp_core::{sr25519, H256};
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use tokio::{
 	net::TcpListener,
@@ -44,6 +45,8 @@ pub struct Config {
 	pub limits: Limits,
 	/// The node whose finalized blocks to follow, if any.
 	pub follow: Option<FollowConfig>,
+	/// The relayers (sr25519 keys) served the whole feed besides the chain's block authors.
+	pub relayers: Vec<sr25519::Public>,
 }
 
 /// A started gateway: the database is open and the listener bound; [`Gateway::run`] serves.
@@ -53,12 +56,14 @@ pub struct Gateway {
 	simulator: Option<(Simulator, Duration)>,
 	limits: Limits,
 	follow: Option<FollowConfig>,
+	readers: Arc<Readers>,
 }
 
 impl Gateway {
 	/// Opens the database, resumes the simulated meters from it and binds the listener.
 	pub async fn start(config: Config) -> anyhow::Result<Self> {
-		let Config { listen, db, genesis, mut meters, simulator, limits, follow } = config;
+		let Config { listen, db, genesis, mut meters, simulator, limits, follow, relayers } =
+			config;
 		limits.check().map_err(anyhow::Error::msg)?;
 		let (store, simulator) = tokio::task::spawn_blocking(move || {
 			let store =
@@ -103,8 +108,15 @@ impl Gateway {
 			?limits,
 			"gateway started"
 		);
+		let readers = Arc::new(Readers::new(genesis, relayers));
+		if readers.relayer_count() == 0 && follow.is_none() {
+			tracing::warn!(
+				"no --relayer given and no node followed (--node-rpc): no relayer can read \
+				 GET {READINGS_PATH}, so no reading reaches the chain"
+			);
+		}
 		let ingestor = Ingestor::new(Arc::new(store), Arc::new(meters.into()), genesis);
-		Ok(Self { listener, ingestor, simulator, limits, follow })
+		Ok(Self { listener, ingestor, simulator, limits, follow, readers })
 	}
 
 	/// The address the gateway listens on.
@@ -124,7 +136,7 @@ impl Gateway {
 		self,
 		shutdown: impl Future<Output = ()> + Send + 'static,
 	) -> anyhow::Result<()> {
-		let Self { listener, ingestor, simulator, limits, follow } = self;
+		let Self { listener, ingestor, simulator, limits, follow, readers } = self;
 		let addr = listener.local_addr()?;
 		let (stop_tx, stop_rx) = watch::channel(false);
 		let simulator_task = simulator.map(|(sim, interval)| {
@@ -133,9 +145,9 @@ impl Gateway {
 
 		let follower_task = follow.map(|config| {
 			let (store, meters) = (ingestor.store().clone(), ingestor.meters().clone());
-			tokio::spawn(chain::follow(config, store, meters, stop_rx.clone()))
+			tokio::spawn(chain::follow(config, store, meters, readers.clone(), stop_rx.clone()))
 		});
-		let app = api::router(ingestor.clone(), &limits);
+		let app = api::router(ingestor.clone(), readers, &limits);
 		let open_connections = Arc::new(Semaphore::new(limits.max_connections));
 		let (kill_tx, kill_rx) = watch::channel(false);
 		tracing::info!("listening on http://{addr} ({READINGS_PATH}, /healthz)");

@@ -189,6 +189,35 @@ async fn a_flood_of_bad_posts_neither_starves_relayers_nor_loses_readings() {
 		Ok(())
 	});
 
+	// Readers that are no relayer: anonymous, and signing with a key the gateway does not know.
+	// From the relayer's own address: they never take a read slot, so they cannot take the
+	// relayer's.
+	let anonymous = Http::new(addr);
+	spawn_flood(&stop, &mut flood, 4, move || {
+		let anonymous = anonymous.clone();
+		async move {
+			match anonymous.get_page("/v1/readings?after=0&limit=1000").await {
+				Err(e) if e.starts_with("401") => Ok(()),
+				Err(e) if e.starts_with("503") => Err("busy".into()),
+				Ok(_) => Err("an anonymous reader was served the feed".into()),
+				Err(e) => Err(format!("anonymous reader: {e}")),
+			}
+		}
+	});
+	let stranger =
+		Http::new(addr).as_relayer(sp_core::Pair::from_string("//Stranger", None).unwrap());
+	spawn_flood(&stop, &mut flood, 4, move || {
+		let stranger = stranger.clone();
+		async move {
+			match stranger.get_page("/v1/readings?after=0&limit=1000").await {
+				Err(e) if e.starts_with("403") => Ok(()),
+				Err(e) if e.starts_with("503") => Err("busy".into()),
+				Ok(_) => Err("an unknown key was served the feed".into()),
+				Err(e) => Err(format!("unknown relayer: {e}")),
+			}
+		}
+	});
+
 	// A meter posting valid readings, five at a time, resubmitting when told to retry.
 	let meter = {
 		let http = Http::new(addr);
@@ -222,7 +251,7 @@ async fn a_flood_of_bad_posts_neither_starves_relayers_nor_loses_readings() {
 
 	// Greedy readers on another address (127.0.0.2): full pages from the start, as fast as
 	// they can. Over their bound they are told to come back later.
-	let greedy = Http::with_local_ip(addr, GREEDY_IP);
+	let greedy = Http::with_local_ip(addr, GREEDY_IP).as_relayer(relayer_pair());
 	spawn_flood(&stop, &mut flood, 12, move || {
 		let greedy = greedy.clone();
 		async move {
@@ -238,7 +267,7 @@ async fn a_flood_of_bad_posts_neither_starves_relayers_nor_loses_readings() {
 	// seen everything once the meter stopped.
 	let drain = Arc::new(AtomicBool::new(false));
 	let relayer = {
-		let http = Http::new(addr);
+		let http = Http::new(addr).as_relayer(relayer_pair());
 		let stop = drain.clone();
 		tokio::spawn(async move {
 			let mut served: BTreeMap<u64, SignedReading> = BTreeMap::new();

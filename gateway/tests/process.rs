@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use hyper::StatusCode;
 use serde_json::json;
+use sp_core::Pair;
 use std::{
 	io::{BufRead, BufReader},
 	net::SocketAddr,
@@ -74,7 +75,7 @@ impl Process {
 	}
 
 	fn http(&self) -> Http {
-		Http::new(self.addr)
+		Http::new(self.addr).as_relayer(relayer_pair())
 	}
 
 	fn signal(&self, signal: libc::c_int) {
@@ -110,7 +111,10 @@ impl Drop for Process {
 }
 
 fn args<'a>(db: &'a str, meters: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-	let mut args = vec!["--listen", "127.0.0.1:0", "--db", db, "--meters", meters];
+	let relayer: &'static str =
+		Box::leak(format!("0x{}", hex::encode(relayer_pair().public())).into_boxed_str());
+	let mut args =
+		vec!["--listen", "127.0.0.1:0", "--db", db, "--meters", meters, "--relayer", relayer];
 	args.extend_from_slice(extra);
 	args
 }

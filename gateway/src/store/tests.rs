@@ -96,9 +96,12 @@ fn refuses_foreign_and_newer_databases() {
 	assert!(err.to_string().contains("not a gateway database"), "{err}");
 
 	let newer = dir.path().join("newer.sqlite");
-	Connection::open(&newer).unwrap().pragma_update(None, "user_version", 4).unwrap();
+	Connection::open(&newer)
+		.unwrap()
+		.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+		.unwrap();
 	let err = Store::open(&newer, GENESIS).err().expect("a newer schema");
-	assert!(err.to_string().contains("schema version 4"), "{err}");
+	assert!(err.to_string().contains(&format!("schema version {}", SCHEMA_VERSION + 1)), "{err}");
 }
 
 #[test]
@@ -128,6 +131,9 @@ fn a_database_is_bound_to_the_genesis_hash_it_was_created_for() {
 	assert_eq!(store.page(0, 10).unwrap()[0].signed, signed(1, 1, 10));
 }
 
+/// 2026-01-01T00:00:00Z.
+const T0_2026: i64 = 1_767_225_600_000;
+
 #[test]
 fn a_version_1_database_is_migrated_and_bound_to_the_genesis_it_is_opened_with() {
 	let dir = tempfile::tempdir().unwrap();
@@ -156,6 +162,10 @@ fn a_version_1_database_is_migrated_and_bound_to_the_genesis_it_is_opened_with()
 		let bound: Vec<u8> =
 			conn.query_row("SELECT genesis_hash FROM chain", [], |r| r.get(0)).unwrap();
 		assert_eq!(bound, GENESIS.as_bytes());
+		// Its readings may be of earlier owners: owners read nothing from before the migration.
+		let owners_from: i64 =
+			conn.query_row("SELECT owners_from_ms FROM chain", [], |r| r.get(0)).unwrap();
+		assert!(owners_from > T0_2026, "{owners_from}");
 	}
 	assert_eq!(store.insert_batch(&[signed(1, 2, 20)], 2).unwrap(), [InsertOutcome::New(2)]);
 	store.close().unwrap();

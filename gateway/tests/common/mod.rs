@@ -8,13 +8,18 @@ use hyper_util::{
 	client::legacy::{connect::HttpConnector, Client},
 	rt::TokioExecutor,
 };
-use sp_core::{ecdsa, ed25519, Pair, H256};
+use sp_core::{
+	crypto::{AccountId32, Ss58Codec},
+	ecdsa, ed25519, sr25519, Pair, H256,
+};
 use std::{net::SocketAddr, path::Path, time::Duration};
 use tokio::{sync::oneshot, task::JoinHandle};
 use wattcoin_gateway::{
-	limits::Limits, meters::KnownMeters, simulator::SimulatorConfig, Config, Gateway,
+	ingest::now_ms, limits::Limits, meters::KnownMeters, simulator::SimulatorConfig, Config,
+	Gateway,
 };
 use wattcoin_primitives::{
+	feed_auth,
 	gateway::SCALE_CONTENT_TYPE,
 	reading::{dev, Reading, SignedReading},
 	MeterId,
@@ -122,19 +127,52 @@ impl Reply {
 	}
 }
 
+/// The relayer key the test gateways are given (`--relayer`).
+pub fn relayer_pair() -> sr25519::Pair {
+	sr25519::Pair::from_string("//Relayer", None).unwrap()
+}
+
+/// The `Authorization` of `pair` as a relayer of the test chain, now.
+pub fn relayer_authorization(pair: &sr25519::Pair) -> String {
+	let at = now_ms();
+	let signature = pair.sign(&feed_auth::relayer_message(GENESIS, at));
+	feed_auth::relayer_authorization(&pair.public().0, at, &signature.0)
+}
+
+/// The `Authorization` of `pair`'s account as the owner of `meter` of the test chain, now.
+pub fn owner_authorization(pair: &sr25519::Pair, meter: MeterId) -> String {
+	let at = now_ms();
+	let signature = pair.sign(feed_auth::owner_message(GENESIS, meter, at).as_bytes());
+	format!(
+		"WattcoinOwner account={}, at={at}, signature=0x{}",
+		AccountId32::from(pair.public().0).to_ss58check(),
+		hex::encode(signature.0)
+	)
+}
+
 /// A minimal HTTP/1 client for loopback.
 #[derive(Clone)]
 pub struct Http {
 	client: Client<HttpConnector, Full<Bytes>>,
 	base: String,
+	/// Signs every request as this relayer.
+	relayer: Option<sr25519::Pair>,
 }
 
 impl Http {
+	/// An anonymous client.
 	pub fn new(addr: SocketAddr) -> Self {
 		Self {
 			client: Client::builder(TokioExecutor::new()).build_http(),
 			base: format!("http://{addr}"),
+			relayer: None,
 		}
+	}
+
+	/// The same client, signing every request as the relayer `pair`.
+	pub fn as_relayer(mut self, pair: sr25519::Pair) -> Self {
+		self.relayer = Some(pair);
+		self
 	}
 
 	/// A client whose connections come from `ip` (another loopback address, say).
@@ -144,6 +182,7 @@ impl Http {
 		Self {
 			client: Client::builder(TokioExecutor::new()).build(connector),
 			base: format!("http://{addr}"),
+			relayer: None,
 		}
 	}
 
@@ -155,6 +194,9 @@ impl Http {
 		body: Vec<u8>,
 	) -> Result<Reply, String> {
 		let mut request = Request::builder().method(method).uri(format!("{}{path}", self.base));
+		if let Some(pair) = &self.relayer {
+			request = request.header("authorization", relayer_authorization(pair));
+		}
 		for (name, value) in headers {
 			request = request.header(*name, *value);
 		}
@@ -267,6 +309,7 @@ impl TestGateway {
 			simulator,
 			limits,
 			follow: None,
+			relayers: vec![relayer_pair().public()],
 		};
 		let gateway = Gateway::start(config).await.expect("the gateway starts");
 		let addr = gateway.local_addr().unwrap();
@@ -274,7 +317,7 @@ impl TestGateway {
 		let task = tokio::spawn(gateway.run(async move {
 			let _ = stopped.await;
 		}));
-		Self { addr, http: Http::new(addr), stop: Some(stop), task }
+		Self { addr, http: Http::new(addr).as_relayer(relayer_pair()), stop: Some(stop), task }
 	}
 
 	/// Stops the gateway gracefully and waits until it has closed its database.
