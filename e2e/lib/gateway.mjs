@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { bnToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sleep } from './node.mjs';
 
 /** The gateway binary: $WATTCOIN_GATEWAY, else the release build in the target dir. */
@@ -64,12 +67,42 @@ export async function startGateway({ port, db, nodeRpc, args = [], logFile, time
   };
 }
 
+/** The genesis hash the gateway at `url` serves (its /healthz). */
+async function gatewayGenesis(url) {
+  return (await (await fetch(`${url}/healthz`)).json()).genesis_hash;
+}
+
+/**
+ * The `Authorization` of a relayer (docs/protocol.md, "Who can read what"): `uri`'s sr25519
+ * key (by default //Alice, the dev chain's block author, which the gateway takes as a relayer)
+ * signs `wattcoin/feed/relayer/v1` ++ genesis hash ++ the time in ms (u64 little endian).
+ */
+export async function relayerAuthorization(url, uri = '//Alice') {
+  await cryptoWaitReady();
+  const pair = new Keyring({ type: 'sr25519' }).addFromUri(uri);
+  const at = Date.now();
+  const message = u8aConcat(stringToU8a('wattcoin/feed/relayer/v1'),
+    hexToU8a(await gatewayGenesis(url)), bnToU8a(BigInt(at), { bitLength: 64, isLe: true }));
+  return `WattcoinRelayer key=${u8aToHex(pair.publicKey)}, at=${at}, signature=${u8aToHex(pair.sign(message))}`;
+}
+
+/**
+ * The `Authorization` of `pair`'s account as the owner of `meter`: it signs the text
+ * `wattcoin/feed/owner/v1:<genesis>:<meter>:<ms>`, as a wallet would.
+ */
+export async function ownerAuthorization(url, pair, meter) {
+  const at = Date.now();
+  const text = `wattcoin/feed/owner/v1:${await gatewayGenesis(url)}:${meter}:${at}`;
+  return `WattcoinOwner account=${pair.address}, at=${at}, signature=${u8aToHex(pair.sign(stringToU8a(text)))}`;
+}
+
 /** Every reading the gateway holds, in cursor order (pages through GET /v1/readings). */
 export async function allReadings(url) {
   const readings = [];
   let after = 0;
   for (;;) {
-    const res = await fetch(`${url}/v1/readings?after=${after}&limit=1000`);
+    const res = await fetch(`${url}/v1/readings?after=${after}&limit=1000`,
+      { headers: { authorization: await relayerAuthorization(url) } });
     if (!res.ok) throw new Error(`GET /v1/readings: ${res.status} ${await res.text()}`);
     const page = await res.json();
     readings.push(...page.readings);

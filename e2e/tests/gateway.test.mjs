@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { freePort, sendAndWait, startDevNode, waitFor } from '../lib/node.mjs';
-import { startGateway } from '../lib/gateway.mjs';
+import { allReadings, ownerAuthorization, relayerAuthorization, startGateway } from '../lib/gateway.mjs';
 import { devMeterPair, signingPayload } from '../lib/readings.mjs';
 
 const NEW_METER = 7001; // registered by the test, after the gateway started
@@ -96,6 +96,27 @@ describe('the gateway follows the chain', () => {
     }
   });
 
+  test('a household reads its own meter\'s readings; nobody else does, and the whole feed is for relayers', async () => {
+    const path = `${gateway.url}/v1/meters/${NEW_METER}/readings`;
+    const own = await fetch(path, { headers: { authorization: await ownerAuthorization(gateway.url, alice, NEW_METER) } });
+    assert.equal(own.status, 200);
+    const page = await own.json();
+    assert.deepEqual(page.readings.map((r) => [r.seq, r.cumulative_wh, r.outcome]),
+      [[1, 100, 'accepted'], [2, 101, 'accepted']]);
+    const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
+    const other = await fetch(path, { headers: { authorization: await ownerAuthorization(gateway.url, bob, NEW_METER) } });
+    assert.equal(other.status, 403, await other.text());
+    assert.equal((await fetch(path)).status, 401);
+    // The relayers' feed: not to anyone; to the chain's block author (the node's relayer key).
+    const anonymous = await fetch(`${gateway.url}/v1/readings`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.headers.get('www-authenticate'), 'WattcoinRelayer');
+    const stranger = await fetch(`${gateway.url}/v1/readings`,
+      { headers: { authorization: await relayerAuthorization(gateway.url, '//Stranger') } });
+    assert.equal(stranger.status, 403);
+    assert.ok((await allReadings(gateway.url)).some((r) => r.meter === NEW_METER));
+  });
+
   test('a reading the chain already has a later one for is refused at once', async () => {
     // Another reading with seq 2 (a different register), or seq 1: the chain is at seq 2.
     const stale = await post(device, 1, 120);
@@ -120,5 +141,23 @@ describe('the gateway follows the chain', () => {
     const old = await post(device, 3, 102);
     assert.equal(old.status, 422);
     assert.match(old.body.error, /bad signature/);
+  });
+
+  test('a meter sold to another household shows the new owner none of the old owner\'s readings', async () => {
+    const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
+    const { dispatchError } = await sendAndWait(api.tx.meters.setOwner(NEW_METER, bob.address), alice);
+    assert.equal(dispatchError, undefined);
+    await waitFor(async () => (await finalizedMeter())?.owner.toString() === bob.address,
+      60_000, 'the sale finalized');
+    const path = `${gateway.url}/v1/meters/${NEW_METER}/readings`;
+    const read = async (pair) => fetch(path,
+      { headers: { authorization: await ownerAuthorization(gateway.url, pair, NEW_METER) } });
+    const bobs = await waitFor(async () => {
+      const res = await read(bob);
+      return res.status === 200 ? res.json() : null;
+    }, 30_000, 'the gateway to learn the new owner');
+    assert.deepEqual(bobs.readings, [], 'Alice\'s readings are not shown to Bob');
+    assert.ok(bobs.owner_since_ms > 0);
+    assert.equal((await read(alice)).status, 403);
   });
 });

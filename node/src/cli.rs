@@ -17,7 +17,9 @@ pub struct Cli {
 	/// (e.g. `http://127.0.0.1:8080`). Stored in the node's off-chain storage, where it can
 	/// also be changed at run time with the `offchain_localStorageSet` RPC (kind PERSISTENT,
 	/// key `wattcoin::meters::gateway-url`). Without it the worker stays idle, and a URL
-	/// stored by an earlier run is removed at start.
+	/// stored by an earlier run is removed at start. The worker signs its requests with this
+	/// node's block author (aura) key, which the gateway takes as a relayer's: a node without
+	/// one in its keystore relays nothing.
 	#[arg(long, value_name = "URL")]
 	pub meter_gateway: Option<String>,
 }

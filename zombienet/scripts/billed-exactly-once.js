@@ -2,6 +2,9 @@
 // finalized block, the flat-tariff meter's credit equals what the tariff charges for the
 // energy the gateway reports between its first reading (the baseline) and its last reading on
 // chain. A reading billed twice would take more; one lost would take less.
+const { Keyring } = require('@polkadot/keyring');
+const { bnToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } = require('@polkadot/util');
+const { cryptoWaitReady } = require('@polkadot/util-crypto');
 const { waitFor, withApi } = require('./common.js');
 
 const WATT = 10n ** 12n;
@@ -10,12 +13,27 @@ const FLAT_METER = 1002; // flat tariff, 50 WATT at genesis
 const METER_CREDIT = 50n * WATT;
 const MIN_READINGS = 8;
 
+/**
+ * The gateway serves its feed to relayers only (docs/protocol.md, "Who can read what"): this
+ * script reads it as alice's block author key, which the gateway takes from the chain.
+ */
+async function relayerAuthorization(url) {
+  await cryptoWaitReady();
+  const pair = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+  const genesis = (await (await fetch(`${url}/healthz`)).json()).genesis_hash;
+  const at = Date.now();
+  const message = u8aConcat(stringToU8a('wattcoin/feed/relayer/v1'), hexToU8a(genesis),
+    bnToU8a(BigInt(at), { bitLength: 64, isLe: true }));
+  return `WattcoinRelayer key=${u8aToHex(pair.publicKey)}, at=${at}, signature=${u8aToHex(pair.sign(message))}`;
+}
+
 async function gatewayReadings(meter) {
   const url = process.env.WATTCOIN_GATEWAY_URL;
   const readings = [];
   let after = 0;
   for (;;) {
-    const res = await fetch(`${url}/v1/readings?after=${after}&limit=1000`);
+    const res = await fetch(`${url}/v1/readings?after=${after}&limit=1000`,
+      { headers: { authorization: await relayerAuthorization(url) } });
     if (!res.ok) throw new Error(`GET /v1/readings: ${res.status} ${await res.text()}`);
     const page = await res.json();
     readings.push(...page.readings.filter((r) => r.meter === meter));

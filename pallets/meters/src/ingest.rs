@@ -274,7 +274,7 @@ impl<T: Config> Pallet<T> {
 			for signed in group {
 				let reading = &signed.reading;
 				let verdict = judge(&mut info, signed, genesis_hash, latest_ms);
-				Self::count_verification(&mut outcome, &info, verdict);
+				Self::count_verification(&mut outcome, signed, verdict);
 				match verdict {
 					Verdict::Duplicate => outcome.duplicates.saturating_inc(),
 					Verdict::Refused(reason) => Self::reject(&mut outcome, signed, reason),
@@ -337,19 +337,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Counts, for the weight, whether judging a reading verified its signature (by the
-	/// meter's scheme) or skipped it before that.
-	fn count_verification(
-		outcome: &mut IngestOutcome,
-		info: &MeterInfo<T::AccountId>,
-		verdict: Verdict,
-	) {
+	/// scheme the signature names: what [`Self::ingest_weight_for`] charged it; a signature of
+	/// another scheme than the meter's key fails without any cryptography) or skipped it
+	/// before that.
+	fn count_verification(outcome: &mut IngestOutcome, signed: &SignedReading, verdict: Verdict) {
 		let verified = match verdict {
 			Verdict::Accepted(_) | Verdict::Tampered { .. } | Verdict::Implausible { .. } => true,
 			Verdict::Refused(reason) => reason.signature_checked(),
 			Verdict::Duplicate => false,
 		};
-		if verified {
-			let index = match info.key.scheme() {
+		let scheme = signed.scheme();
+		if let (true, Some(scheme)) = (verified, scheme) {
+			let index = match scheme {
 				SignatureScheme::Ed25519 => 0,
 				SignatureScheme::Sr25519 => 1,
 				SignatureScheme::Ecdsa => 2,

@@ -606,7 +606,7 @@ pub mod pallet {
 		/// `TamperSuspected`. The weight of skipped readings is refunded.
 		#[pallet::call_index(8)]
 		#[pallet::weight((
-			Pallet::<T>::ingest_weight_upper_bound(batch.len() as u32),
+			Pallet::<T>::ingest_weight_for(batch),
 			DispatchClass::Normal,
 			Pays::Yes
 		))]
