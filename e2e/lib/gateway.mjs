@@ -101,8 +101,14 @@ export async function allReadings(url) {
   const readings = [];
   let after = 0;
   for (;;) {
-    const res = await fetch(`${url}/v1/readings?after=${after}&limit=1000`,
-      { headers: { authorization: await relayerAuthorization(url) } });
+    let res;
+    // A gateway just started answers 503 until it has read the chain's block authors.
+    for (let attempt = 0; ; attempt++) {
+      res = await fetch(`${url}/v1/readings?after=${after}&limit=1000`,
+        { headers: { authorization: await relayerAuthorization(url) } });
+      if (res.status !== 503 || attempt >= 60) break;
+      await sleep(500);
+    }
     if (!res.ok) throw new Error(`GET /v1/readings: ${res.status} ${await res.text()}`);
     const page = await res.json();
     readings.push(...page.readings);

@@ -600,7 +600,7 @@ mod tests {
 			Ingestor::new(store, Arc::new(crate::meters::KnownMeters::new().into()), genesis);
 		let limits = Limits { max_reads: 3, max_reads_per_peer: 2, ..Limits::default() };
 		let relayer = sp_core::sr25519::Pair::from_string("//Relayer", None).unwrap();
-		let readers = Arc::new(Readers::new(genesis, [relayer.public()]));
+		let readers = Arc::new(Readers::new(genesis, [relayer.public()], false));
 		let state = AppState { ingestor, readers, pools: Arc::new(Pools::new(&limits)) };
 		let signed = move || {
 			let at = now_ms();

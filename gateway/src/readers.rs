@@ -54,6 +54,9 @@ pub enum AuthError {
 	/// A valid signature of a key that is not one of the gateway's relayers.
 	#[error("{0} is not one of this gateway's relayers")]
 	NotARelayer(String),
+	/// The gateway has not read the chain's block authors yet (it is starting).
+	#[error("the gateway has not read the chain's relayers yet (starting); retry in a moment")]
+	NotReady,
 	/// A valid signature of an account that does not own the meter.
 	#[error("{account} does not own meter {meter}")]
 	NotTheOwner {
@@ -77,10 +80,14 @@ impl From<AuthError> for ApiError {
 	fn from(err: AuthError) -> Self {
 		let status = match err {
 			AuthError::NotARelayer(_) | AuthError::NotTheOwner { .. } => StatusCode::FORBIDDEN,
+			AuthError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
 			_ => StatusCode::UNAUTHORIZED,
 		};
 		let scheme = err.scheme();
 		let mut api = ApiError::new(status, err.to_string(), None);
+		if status == StatusCode::SERVICE_UNAVAILABLE {
+			api.retry_after = Some(crate::limits::RETRY_AFTER_SECS);
+		}
 		if status == StatusCode::UNAUTHORIZED {
 			api.www_authenticate = Some(scheme.unwrap_or(RELAYER_SCHEME));
 		}
@@ -160,31 +167,37 @@ pub struct Readers {
 	genesis: H256,
 	/// Given with `--relayer`.
 	configured: BTreeSet<sr25519::Public>,
-	/// The chain's block authors at the last finalized block read.
-	authorities: RwLock<BTreeSet<sr25519::Public>>,
+	/// The chain's block authors at the last finalized block read; `None` until read, when
+	/// the gateway follows a node.
+	authorities: RwLock<Option<BTreeSet<sr25519::Public>>>,
 }
 
 impl fmt::Debug for Readers {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		f.debug_struct("Readers")
 			.field("configured", &self.configured.len())
-			.field("authorities", &self.authorities().len())
+			.field("authorities", &self.authorities().as_ref().map(BTreeSet::len))
 			.finish()
 	}
 }
 
 impl Readers {
-	/// The readers of the chain with `genesis`: the `configured` relayers, and block authors
-	/// once [`Self::set_authorities`] is called.
-	pub fn new(genesis: H256, configured: impl IntoIterator<Item = sr25519::Public>) -> Self {
+	/// The readers of the chain with `genesis`: the `configured` relayers, and, if the gateway
+	/// `follows` a node, its block authors once [`Self::set_authorities`] is called (until
+	/// then, other keys are told to retry: `503`).
+	pub fn new(
+		genesis: H256,
+		configured: impl IntoIterator<Item = sr25519::Public>,
+		follows: bool,
+	) -> Self {
 		Self {
 			genesis,
 			configured: configured.into_iter().collect(),
-			authorities: RwLock::new(BTreeSet::new()),
+			authorities: RwLock::new((!follows).then(BTreeSet::new)),
 		}
 	}
 
-	fn authorities(&self) -> std::sync::RwLockReadGuard<'_, BTreeSet<sr25519::Public>> {
+	fn authorities(&self) -> std::sync::RwLockReadGuard<'_, Option<BTreeSet<sr25519::Public>>> {
 		self.authorities.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 	}
 
@@ -192,14 +205,17 @@ impl Readers {
 	pub fn set_authorities(&self, keys: impl IntoIterator<Item = sr25519::Public>) -> bool {
 		let keys: BTreeSet<_> = keys.into_iter().collect();
 		let mut current = self.authorities.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-		let changed = *current != keys;
-		*current = keys;
+		let changed = current.as_ref() != Some(&keys);
+		*current = Some(keys);
 		changed
 	}
 
-	/// How many keys may read the whole feed.
+	/// How many keys may read the whole feed (so far).
 	pub fn relayer_count(&self) -> usize {
-		self.configured.union(&self.authorities()).count()
+		match self.authorities().as_ref() {
+			Some(authorities) => self.configured.union(authorities).count(),
+			None => self.configured.len(),
+		}
 	}
 
 	/// The relayer whose valid `Authorization` the request carries, at `now_ms`.
@@ -218,10 +234,14 @@ impl Readers {
 		if !signature.verify(&relayer_message(self.genesis, at_ms)[..], &key) {
 			return Err(AuthError::BadSignature);
 		}
-		if !self.configured.contains(&key) && !self.authorities().contains(&key) {
-			return Err(AuthError::NotARelayer(format!("0x{}", hex::encode(key))));
+		if self.configured.contains(&key) {
+			return Ok(key);
 		}
-		Ok(key)
+		match self.authorities().as_ref() {
+			Some(authorities) if authorities.contains(&key) => Ok(key),
+			Some(_) => Err(AuthError::NotARelayer(format!("0x{}", hex::encode(key)))),
+			None => Err(AuthError::NotReady),
+		}
 	}
 
 	/// Checks the request's `Authorization` proves `owner` asks for `meter`'s readings at
@@ -297,7 +317,7 @@ mod tests {
 	fn relayers_are_checked_for_key_time_chain_and_membership() {
 		let relayer = sr25519::Pair::from_string("//Relayer", None).unwrap();
 		let author = sr25519::Pair::from_string("//Alice", None).unwrap();
-		let readers = Readers::new(GENESIS, [relayer.public()]);
+		let readers = Readers::new(GENESIS, [relayer.public()], true);
 		let check = |headers: &HeaderMap| readers.check_relayer(headers, NOW);
 		assert_eq!(check(&relayer_header(&relayer, GENESIS, NOW)), Ok(relayer.public()));
 		// Within the skew either way; beyond it, refused.
@@ -312,8 +332,13 @@ mod tests {
 			check(&relayer_header(&relayer, H256::zero(), NOW)),
 			Err(AuthError::BadSignature)
 		);
-		// A valid signature of a block author, before and after the chain says it is one.
+		// A valid signature of a block author: before the gateway read the chain, retry;
+		// before and after the chain says it is one.
 		let header = relayer_header(&author, GENESIS, NOW);
+		assert_eq!(check(&header), Err(AuthError::NotReady));
+		let api = ApiError::from(AuthError::NotReady);
+		assert_eq!((api.status, api.retry_after), (StatusCode::SERVICE_UNAVAILABLE, Some(1)));
+		assert!(readers.set_authorities([]));
 		assert!(matches!(check(&header), Err(AuthError::NotARelayer(_))));
 		assert!(readers.set_authorities([author.public()]));
 		assert!(!readers.set_authorities([author.public()]));
@@ -329,7 +354,7 @@ mod tests {
 
 	#[test]
 	fn malformed_relayer_headers_are_named() {
-		let readers = Readers::new(GENESIS, []);
+		let readers = Readers::new(GENESIS, [], false);
 		for (value, expect) in [
 			("Bearer abc", "WattcoinRelayer authentication required"),
 			("WattcoinRelayer", "no key"),
@@ -360,7 +385,7 @@ mod tests {
 
 	#[test]
 	fn owners_sign_as_their_wallet_does() {
-		let readers = Readers::new(GENESIS, []);
+		let readers = Readers::new(GENESIS, [], false);
 		let text = owner_message(GENESIS, 1_000, NOW);
 		let sr = sr25519::Pair::from_string("//Alice", None).unwrap();
 		let ed = ed25519::Pair::from_string("//Alice", None).unwrap();

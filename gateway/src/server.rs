@@ -108,7 +108,7 @@ impl Gateway {
 			?limits,
 			"gateway started"
 		);
-		let readers = Arc::new(Readers::new(genesis, relayers));
+		let readers = Arc::new(Readers::new(genesis, relayers, follow.is_some()));
 		if readers.relayer_count() == 0 && follow.is_none() {
 			tracing::warn!(
 				"no --relayer given and no node followed (--node-rpc): no relayer can read \
