@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the crates' unit and mock-runtime tests, the end-to-end tests that drive a real
 # node through @polkadot/api, the forkless runtime upgrade of a live chain (docs/upgrades.md),
-# then the network tests: four validators on zombienet, stopped and restarted
+# a short run of the ingestion load benchmark with a floor (docs/benchmarks.md), then the network tests: four validators on zombienet, stopped and restarted
 # (zombienet/README.md). Exits non-zero on the first failure.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -27,6 +27,13 @@ run_upgrade_test() {
 	(cd "$REPO_ROOT/e2e" && node run-tests.mjs upgrade)
 }
 
+# A short run of the ingestion load benchmark (docs/benchmarks.md, "Load benchmark"): it fails
+# if fewer readings per finalized block are accepted than the floor measured on this machine.
+run_ingest_smoke() {
+	"$REPO_ROOT/scripts/bench-ingest.sh" --meters 1000 --rate 250 --minutes 1.5 --warmup 30 \
+		--min-per-block 900
+}
+
 run_network_tests() {
 	(cd "$REPO_ROOT/zombienet" && node run.mjs)
 }
@@ -38,5 +45,6 @@ stage "build" build_all
 stage "cargo tests" run_cargo_tests
 stage "e2e tests" run_e2e_tests
 stage "upgrade test" run_upgrade_test
+stage "ingest benchmark smoke" run_ingest_smoke
 stage "network tests" run_network_tests
 log "all tests passed"

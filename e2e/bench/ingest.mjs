@@ -75,11 +75,11 @@ async function benchSpec(dir, count) {
     const key = keyring.addFromUri(`//Meter//${i}`).address;
     patch.meters.meters.push([id, { Sr25519: key }, owner, operator, []]);
     // Every tariff of the dev chain in turn (flat; time of use with a tier), 1,000 WATT each.
-    patch.prepaid.meters.push([id, i % tariffs, (1000n * WATT).toString()]);
+    patch.prepaid.meters.push([id, i % tariffs, Number(1000n * WATT)]);
     if (i % 1000 === 999) log(`genesis: ${i + 1} of ${count} meters`);
   }
   const plainPath = join(dir, 'bench-plain.json');
-  writeFileSync(plainPath, JSON.stringify(plain, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  writeFileSync(plainPath, JSON.stringify(plain));
   const raw = execFileSync(node, ['build-spec', '--chain', plainPath, '--raw', '--disable-default-bootnode'],
     { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
   const rawPath = join(dir, 'bench-raw.json');
@@ -121,8 +121,9 @@ async function main() {
     const [gatewayPort, prometheusPort] = [await freePort(), await freePort()];
     const node = await startDevNode({
       basePath: join(dir, 'node'),
-      extraArgs: ['--chain', spec, '--alice', '--force-authoring', '--meter-gateway', `http://127.0.0.1:${gatewayPort}`,
-        '--prometheus-port', String(prometheusPort), '--pool-limit', '65536', '--pool-kbytes', '1048576'],
+      extraArgs: ['--chain', spec, '--meter-gateway', `http://127.0.0.1:${gatewayPort}`,
+        '--pool-limit', '65536', '--pool-kbytes', '1048576'],
+      prometheusPort,
       timeoutMs: 300_000,
     });
     cleanup.push(node.stop);

@@ -39,7 +39,7 @@ export function freePort() {
  * @polkadot/api to it. Returns { api, provider, rpcUrl, stop, logFile, exited, ... }.
  * The node's output goes to a log file whose path is printed when something fails.
  */
-export async function startDevNode({ extraArgs = [], timeoutMs = 60_000, basePath: keptPath } = {}) {
+export async function startDevNode({ extraArgs = [], timeoutMs = 60_000, basePath: keptPath, prometheusPort } = {}) {
   const bin = nodeBinary();
   const [rpcPort, p2pPort] = [await freePort(), await freePort()];
   // A `basePath` given by the caller is the caller's to remove (to restart on the same state).
@@ -47,7 +47,9 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 60_000, basePat
   const logFile = join(basePath, 'node.log');
   const log = createWriteStream(logFile);
   const args = ['--dev', '--base-path', basePath, '--rpc-port', String(rpcPort),
-    '--port', String(p2pPort), '--no-prometheus', '--no-telemetry', '--no-mdns',
+    '--port', String(p2pPort),
+    ...(prometheusPort ? ['--prometheus-port', String(prometheusPort)] : ['--no-prometheus']),
+    '--no-telemetry', '--no-mdns',
     '--rpc-cors', 'all', ...extraArgs];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
