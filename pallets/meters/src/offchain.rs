@@ -37,9 +37,14 @@
 //!    of the chain's clock, a reading whose predecessor has not arrived) are **held**, for up
 //!    to [`MAX_HOLD_MS`] by their timestamp. Everything dropped or held must be left out: the
 //!    pool refuses a whole batch with any reading the chain would not take.
-//! 5. If readings remain, it submits them, in the gateway's order, as one authorized feeless
+//! 5. A full page (the gateway has more) with new readings does not end the run: it reads on,
+//!    judging later pages against the state the earlier pages' readings would leave, until it
+//!    holds as many new readings as a block can take ([`batches::max_batches`] batches of
+//!    `MaxBatch`) or a page is not full. It packs them into batches that share no meter
+//!    ([`batches::pack`]: each is valid on its own, so the pool admits them all and one block
+//!    takes several) and submits each, in the gateway's order, as one authorized feeless
 //!    transaction `ingest_readings { batch }` (a general transaction built by
-//!    [`CreateAuthorizedTransaction::create_authorized_transaction`]).
+//!    [`create_authorized_transaction`](frame_system::offchain::CreateAuthorizedTransaction::create_authorized_transaction)).
 //!
 //! ## The cursor
 //! The worker keeps one cursor per gateway URL in PERSISTENT off-chain storage, under
@@ -55,12 +60,13 @@
 //!   held readings is the **scan cursor** ([`SCAN_KEY_PREFIX`]): runs of odd blocks start
 //!   there, so readings that arrive behind a long stretch of held ones are relayed all the
 //!   same, and runs of even blocks start at the confirmed cursor, retrying the held ones;
-//! - a page with new readings is submitted and the cursor does **not** move: the next run
-//!   fetches the same page again. Once the transaction is in a block, the page is all on chain
+//! - pages with new readings are submitted and the cursor does **not** move past them: the
+//!   next run fetches them again. Once the transactions are in a block, the pages are on chain
 //!   and the cursor moves past it; if the transaction never lands (dropped by the pool, a
 //!   fork, the node restarted), the next run submits what is still new. Readings are never
 //!   skipped because a transaction was lost. A batch submitted again is rotated (see
-//!   `submit`), so it is never the transaction whose hash the pool may have banned.
+//!   [`batches::submit_all`]), so it is never the transaction whose hash the pool may have
+//!   banned.
 //! - an empty page, a page whose `next` is not its last reading's cursor (a gateway may not
 //!   make the worker skip readings it never served), or any failure, leaves the cursor as it
 //!   is.
@@ -89,17 +95,14 @@
 
 use crate::{
 	ingest::{judge, Verdict},
-	pallet::{BatchOf, Call, Config, Meters, Pallet},
-	RejectReason,
+	pallet::{Config, Meters, Pallet},
+	MeterInfo, RejectReason,
 };
-use alloc::{format, string::String, vec, vec::Vec};
+use alloc::{collections::BTreeMap, format, string::String, vec, vec::Vec};
 use codec::{Compact, DecodeAll, Encode, MaxEncodedLen};
 use core::fmt;
 use frame_support::traits::{Get, GetStorageVersion, StorageVersion, Time};
-use frame_system::{
-	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
-	pallet_prelude::BlockNumberFor,
-};
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
 	offchain::{
@@ -114,7 +117,7 @@ use wattcoin_primitives::{
 	feed_auth::{self, relayer_message},
 	gateway::{Cursor, ReadingsPage, READINGS_PATH, SCALE_CONTENT_TYPE},
 	reading::SignedReading,
-	Moment,
+	MeterId, Moment,
 };
 
 pub use wattcoin_primitives::gateway::{parse_gateway_url, GATEWAY_URL_STORAGE_KEY, MAX_URL_LEN};
@@ -193,10 +196,11 @@ pub struct RunReport {
 	pub held: u32,
 	/// Readings the chain would take.
 	pub new: u32,
-	/// Readings carried by the transaction submitted to the pool (0 if none was, or if the
-	/// pool did not take it).
+	/// Readings carried by the transactions the pool took.
 	pub submitted: u32,
-	/// Whether the pool refused the transaction.
+	/// The batches (transactions) the readings were packed into.
+	pub batches: u32,
+	/// Whether the pool refused a transaction.
 	pub pool_refused: bool,
 	/// The confirmed cursor when the run started.
 	pub cursor_before: Cursor,
@@ -391,6 +395,12 @@ fn relay<T: Config>(url: &str, authorization: &str, block: u64) -> RunReport {
 	let from_scan = block % 2 == 1 && saved_scan > confirmed;
 	let mut scan = if from_scan { saved_scan } else { confirmed };
 	let mut pinned = from_scan;
+	// What the chain would hold after this run's new readings, meter by meter, so that a
+	// meter's readings on a later page are judged after those of earlier pages.
+	let mut states = BTreeMap::new();
+	let mut new: Vec<SignedReading> = Vec::new();
+	let max_batches = batches::max_batches::<T>();
+	let capacity = (limit as usize).saturating_mul(max_batches as usize);
 
 	for _ in 0..MAX_PAGES_PER_RUN {
 		let page = match fetch_page(url, authorization, scan, limit) {
@@ -406,18 +416,22 @@ fn relay<T: Config>(url: &str, authorization: &str, block: u64) -> RunReport {
 			break;
 		}
 
-		let sorted = sort_page::<T>(&page.readings, now_ms);
+		let full = page.readings.len() >= limit as usize;
+		let sorted = sort_page::<T>(&page.readings, now_ms, &mut states);
 		report.on_chain = report.on_chain.saturating_add(sorted.on_chain);
 		report.refused = report.refused.saturating_add(sorted.refused);
 		report.held = report.held.saturating_add(sorted.held);
 		report.new = report.new.saturating_add(sorted.new.len() as u32);
 		if !sorted.new.is_empty() {
-			match submit::<T>(sorted.new) {
-				Ok(submitted) => report.submitted = submitted,
-				Err(()) => report.pool_refused = true,
+			// The cursor stays before these readings until a later run finds them on chain;
+			// the run reads on (a full page: the gateway has more) while more batches fit.
+			new.extend(sorted.new);
+			if !full || new.len() >= capacity {
+				break;
 			}
-			// The cursor stays before these readings until a later run finds them on chain.
-			break;
+			pinned = true;
+			scan = page.next;
+			continue;
 		}
 		pinned |= sorted.held > 0;
 		if !pinned {
@@ -427,9 +441,16 @@ fn relay<T: Config>(url: &str, authorization: &str, block: u64) -> RunReport {
 		}
 		// Held readings pin the confirmed cursor; the scan goes on past them.
 		scan = page.next;
-		if scan > saved_scan {
+		if scan > saved_scan && new.is_empty() {
 			scan_ref.set(&scan);
 		}
+	}
+	if !new.is_empty() {
+		let batches = batches::pack(new, limit, max_batches);
+		report.batches = batches.len() as u32;
+		let (submitted, refused) = batches::submit_all::<T>(batches);
+		report.submitted = submitted;
+		report.pool_refused = refused > 0;
 	}
 	report
 }
@@ -448,6 +469,7 @@ fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
 		held,
 		new,
 		submitted,
+		batches,
 		pool_refused,
 		cursor_before,
 		cursor_after,
@@ -478,7 +500,7 @@ fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
 			target: LOG_TARGET,
 			"block {block:?}: fetched {fetched} reading(s) in {pages} page(s): {on_chain} \
 			 already on chain, {refused} refused, {held} held, {new} new, {submitted} \
-			 submitted; cursor {cursor_before} -> {cursor_after}",
+			 submitted in {batches} batch(es); cursor {cursor_before} -> {cursor_after}",
 		);
 	}
 }
@@ -618,7 +640,11 @@ struct SortedPage {
 
 /// Sorts `readings` by what ingesting them now would do with each, with the rules of
 /// ingestion ([`crate::ingest::judge`]), taking every meter's readings in `seq` order.
-fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)], now_ms: Moment) -> SortedPage {
+fn sort_page<T: Config>(
+	readings: &[(Cursor, SignedReading)],
+	now_ms: Moment,
+	states: &mut BTreeMap<MeterId, Option<MeterInfo<T::AccountId>>>,
+) -> SortedPage {
 	let genesis_hash = Pallet::<T>::genesis_hash();
 	let latest_ms = Pallet::<T>::latest_acceptable_ms();
 
@@ -631,7 +657,8 @@ fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)], now_ms: Moment) ->
 	let mut sorted = SortedPage { new: Vec::new(), on_chain: 0, refused: 0, held: 0 };
 	for group in ordered.chunk_by(|(_, a), (_, b)| a.reading.meter == b.reading.meter) {
 		let Some((_, first)) = group.first() else { continue };
-		let mut state = Meters::<T>::get(first.reading.meter);
+		let meter = first.reading.meter;
+		let state = states.entry(meter).or_insert_with(|| Meters::<T>::get(meter));
 		for (index, signed) in group {
 			let verdict = match state.as_mut() {
 				Some(info) => judge(info, signed, genesis_hash, latest_ms),
@@ -678,34 +705,6 @@ fn sort_page<T: Config>(readings: &[(Cursor, SignedReading)], now_ms: Moment) ->
 	sorted
 }
 
-/// Submits `readings` as one authorized `ingest_readings` transaction; returns how many it
-/// carries.
-///
-/// A batch with the same readings as the one this worker submitted last (still pooled, or
-/// expired unincluded, whose hash the pool then bans for a while) is rotated by one reading
-/// more each time: dispatch orders readings by meter and `seq` anyway, and the resubmission
-/// is another transaction, so a ban never stops relaying. (A batch of one reading cannot
-/// vary: it is tried again once the ban ends.)
-fn submit<T: Config>(mut readings: Vec<SignedReading>) -> Result<u32, ()> {
-	let count = readings.len() as u32;
-	let fingerprint = sp_io::hashing::blake2_256(&readings.encode());
-	let last = StorageValueRef::persistent(LAST_BATCH_KEY);
-	let repeats = match last.get::<([u8; 32], u32)>() {
-		Ok(Some((previous, repeats))) if previous == fingerprint => repeats.saturating_add(1),
-		_ => 0,
-	};
-	last.set(&(fingerprint, repeats));
-	if count > 1 {
-		readings.rotate_left((repeats % count) as usize);
-	}
-	let batch = BatchOf::<T>::try_from(readings).map_err(|_| {
-		frame_support::defensive!("a page is cut to MaxBatch readings");
-	})?;
-	let call = Call::<T>::ingest_readings { batch };
-	let transaction =
-		<T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
-	SubmitTransaction::<T, Call<T>>::submit_transaction(transaction).map(|()| count)
-}
-
+pub mod batches;
 #[cfg(test)]
 mod tests;

@@ -559,6 +559,7 @@ fn a_good_page_is_submitted_as_one_authorized_transaction() {
 			fetched: 3,
 			new: 3,
 			submitted: 3,
+			batches: 1,
 			cursor_before: 0,
 			cursor_after: 0,
 			..Default::default()
@@ -785,6 +786,8 @@ fn the_largest_page_is_accepted() {
 	);
 	relay.set_cursor(u64::MAX - MAX_BATCH as u64 - 1);
 	relay.serve(u64::MAX - MAX_BATCH as u64 - 1, &full);
+	// A full page: the gateway may have more, the run asks for the next page.
+	relay.serve(u64::MAX - 1, &empty_page(u64::MAX - 1));
 	assert_eq!(relay.run_report(1).submitted, MAX_BATCH);
 	assert_eq!(relay.submitted(), vec![readings]);
 }
@@ -1144,6 +1147,7 @@ fn a_submitted_page_holds_the_cursor_until_it_is_on_chain() {
 			on_chain: 2,
 			new: 2,
 			submitted: 2,
+			batches: 1,
 			cursor_before: 0,
 			cursor_after: 2,
 			..Default::default()
@@ -1420,4 +1424,76 @@ fn a_resubmitted_batch_is_another_transaction() {
 	relay.lose_submitted();
 	relay.include_submitted_from(second);
 	relay.execute(|| assert_eq!((last_seq(M1), last_seq(M2)), (1, 1)));
+}
+
+/// `count` registered meters from 2,000, each with its own sr25519 device.
+fn many_meters(count: u8) -> (ExtBuilder, Vec<(MeterId, Device)>) {
+	let mut builder = ExtBuilder::default().operator(ALICE);
+	let mut devices = Vec::new();
+	for i in 0..count {
+		let (meter, device) = (2_000 + MeterId::from(i), Device::sr25519(100 + i));
+		builder = builder.meter(meter, &device, ALICE);
+		devices.push((meter, device));
+	}
+	(builder, devices)
+}
+
+#[test]
+fn a_backlog_fills_several_batches_that_one_block_takes() {
+	let (builder, devices) = many_meters(40);
+	let mut relay = Relay::new(builder);
+	assert!(batches::max_batches::<Test>() >= 3, "the mock's blocks take three batches");
+	let readings: Vec<SignedReading> =
+		devices.iter().map(|(meter, device)| device.sign(reading(*meter, 1, 0))).collect();
+	// Two full pages (the gateway has more), then the rest.
+	relay.serve(0, &page(1, &readings[..16]));
+	relay.serve(16, &page(17, &readings[16..32]));
+	relay.serve(32, &page(33, &readings[32..]));
+	let report = relay.run_report(1);
+	assert_eq!((report.pages, report.new, report.batches, report.submitted), (3, 40, 3, 40));
+	assert_eq!(report.cursor_after, 0, "nothing confirmed before it is on chain");
+	// Three transactions sharing no meter: the pool takes each against the same state, and
+	// one block applies them all.
+	let transactions = relay.new_transactions();
+	assert_eq!(transactions.len(), 3);
+	relay.execute(|| {
+		for xt in &transactions {
+			let info = xt.function.get_dispatch_info();
+			let checked = xt.clone().check(&frame_system::ChainContext::<Test>::default()).unwrap();
+			assert_ok!(checked.validate::<Test>(
+				TransactionSource::Local,
+				&info,
+				xt.encoded_size()
+			));
+		}
+	});
+	relay.include_submitted();
+	relay.execute(|| {
+		for (meter, _) in &devices {
+			assert_eq!(Meters::<Test>::get(meter).unwrap().last_seq, 1, "meter {meter}");
+		}
+	});
+	// The next run finds the three pages on chain and confirms them.
+	relay.serve(0, &page(1, &readings[..16]));
+	relay.serve(16, &page(17, &readings[16..32]));
+	relay.serve(32, &page(33, &readings[32..]));
+	relay.serve(40, &empty_page(40));
+	let report = relay.run_report(2);
+	assert_eq!((report.on_chain, report.new, report.cursor_after), (40, 0, 40));
+}
+
+#[test]
+fn a_meters_readings_on_a_later_page_follow_those_of_earlier_pages() {
+	let (builder, d1, _) = meters();
+	let mut relay = Relay::new(builder);
+	let readings: Vec<SignedReading> =
+		(1..=20).map(|seq| d1.sign(reading(M1, seq, seq * 10))).collect();
+	relay.serve(0, &page(1, &readings[..16]));
+	relay.serve(16, &page(17, &readings[16..]));
+	let report = relay.run_report(1);
+	// Seqs 17 to 20 follow 1 to 16 of the page before: new, not held for a missing link. A
+	// batch holds one meter's first 16; the other 4 wait for the next run.
+	assert_eq!((report.new, report.held, report.batches, report.submitted), (20, 0, 1, 16));
+	let submitted = relay.submitted();
+	assert_eq!(submitted, [readings[..16].to_vec()]);
 }

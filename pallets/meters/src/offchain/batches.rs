@@ -1,0 +1,190 @@
+//! Packing a run's new readings into as many `ingest_readings` batches as a block can hold, and
+//! submitting them.
+//!
+//! A block takes several batches when they share no meter: each batch is valid against the
+//! chain's state on its own (every meter's readings in it start at that meter's next link), so
+//! the pool admits them all and a block author includes as many as its weight allows. How
+//! many batches a run submits is [`max_batches`]: the normal-class block weight over a full
+//! batch's weight (dispatch and authorization), at most [`MAX_BATCHES_PER_RUN`].
+
+use crate::{
+	offchain::LAST_BATCH_KEY,
+	pallet::{BatchOf, Call, Config, Pallet},
+};
+use alloc::{collections::BTreeMap, vec::Vec};
+use codec::Encode;
+use frame_support::{dispatch::DispatchClass, traits::Get, weights::Weight};
+use frame_system::offchain::{CreateAuthorizedTransaction, SubmitTransaction};
+use sp_runtime::offchain::storage::StorageValueRef;
+use wattcoin_primitives::{reading::SignedReading, MeterId};
+
+/// The most batches one run submits, whatever the block weight would allow.
+pub const MAX_BATCHES_PER_RUN: u32 = 8;
+
+/// How many batches of `MaxBatch` readings one block can take in its normal class (at least
+/// one, at most [`MAX_BATCHES_PER_RUN`]).
+pub fn max_batches<T: Config>() -> u32 {
+	let weights = T::BlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let budget = normal.max_total.unwrap_or(weights.max_block);
+	let full = T::MaxBatch::get();
+	let batch = Pallet::<T>::ingest_weight_upper_bound(full)
+		.saturating_add(Pallet::<T>::authorize_weight(full))
+		.saturating_add(normal.base_extrinsic);
+	fits(budget, batch).clamp(1, MAX_BATCHES_PER_RUN)
+}
+
+/// How many times `part` fits in `whole`, by both ref time and proof size.
+fn fits(whole: Weight, part: Weight) -> u32 {
+	let by = |whole: u64, part: u64| if part == 0 { u64::MAX } else { whole / part };
+	let times =
+		by(whole.ref_time(), part.ref_time()).min(by(whole.proof_size(), part.proof_size()));
+	u32::try_from(times).unwrap_or(u32::MAX)
+}
+
+/// Packs `readings` (in the gateway's order) into at most `max_batches` batches of at most
+/// `max_batch` readings, each meter's readings all in one batch, meters in the order their
+/// first reading came, and each batch in the gateway's order. A meter with more than
+/// `max_batch` readings gets its first `max_batch`; readings that do not fit wait for a later
+/// run.
+pub fn pack(
+	readings: Vec<SignedReading>,
+	max_batch: u32,
+	max_batches: u32,
+) -> Vec<Vec<SignedReading>> {
+	let max_batch = max_batch as usize;
+	let mut order: Vec<MeterId> = Vec::new();
+	let mut by_meter: BTreeMap<MeterId, Vec<(usize, SignedReading)>> = BTreeMap::new();
+	for (index, signed) in readings.into_iter().enumerate() {
+		let meter = signed.reading.meter;
+		by_meter
+			.entry(meter)
+			.or_insert_with(|| {
+				order.push(meter);
+				Vec::new()
+			})
+			.push((index, signed));
+	}
+	let mut batches: Vec<Vec<(usize, SignedReading)>> = Vec::new();
+	for meter in order {
+		let Some(mut run) = by_meter.remove(&meter) else { continue };
+		run.truncate(max_batch);
+		// The first batch with room for the whole run (first fit keeps batches full).
+		let room = batches.iter().position(|batch| batch.len() + run.len() <= max_batch);
+		if let Some(batch) = room.and_then(|index| batches.get_mut(index)) {
+			batch.extend(run);
+		} else if batches.len() < max_batches as usize {
+			batches.push(run);
+		}
+	}
+	batches
+		.into_iter()
+		.map(|mut batch| {
+			batch.sort_by_key(|(index, _)| *index);
+			batch.into_iter().map(|(_, signed)| signed).collect()
+		})
+		.collect()
+}
+
+/// Submits each batch as one authorized `ingest_readings` transaction; returns how many
+/// readings the pool took, and how many batches it refused.
+///
+/// A batch with the same readings as one this worker submitted in its last run (still pooled,
+/// or expired unincluded, whose hash the pool then bans for a while) is rotated by one reading
+/// more each time: dispatch orders readings by meter and `seq` anyway, and the resubmission is
+/// another transaction, so a ban never stops relaying. (A batch of one reading cannot vary: it
+/// is tried again once the ban ends.)
+pub fn submit_all<T: Config>(batches: Vec<Vec<SignedReading>>) -> (u32, u32) {
+	let last = StorageValueRef::persistent(LAST_BATCH_KEY);
+	let previous: Vec<([u8; 32], u32)> = last.get().ok().flatten().unwrap_or_default();
+	let mut remembered = Vec::with_capacity(batches.len());
+	let (mut submitted, mut refused) = (0u32, 0u32);
+	for mut readings in batches {
+		let count = readings.len() as u32;
+		let fingerprint = sp_io::hashing::blake2_256(&readings.encode());
+		let repeats = previous
+			.iter()
+			.find(|(seen, _)| *seen == fingerprint)
+			.map_or(0, |(_, repeats)| repeats.saturating_add(1));
+		remembered.push((fingerprint, repeats));
+		if count > 1 {
+			readings.rotate_left((repeats % count) as usize);
+		}
+		let Ok(batch) = BatchOf::<T>::try_from(readings) else {
+			frame_support::defensive!("batches are packed to MaxBatch readings");
+			refused = refused.saturating_add(1);
+			continue;
+		};
+		let call = Call::<T>::ingest_readings { batch };
+		let transaction =
+			<T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+		match SubmitTransaction::<T, Call<T>>::submit_transaction(transaction) {
+			Ok(()) => submitted = submitted.saturating_add(count),
+			Err(()) => refused = refused.saturating_add(1),
+		}
+	}
+	last.set(&remembered);
+	(submitted, refused)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::mock::{Device, GENESIS};
+	use wattcoin_primitives::reading::Reading;
+
+	fn readings(of: &[(MeterId, u64)]) -> Vec<SignedReading> {
+		let device = Device::sr25519(1);
+		of.iter()
+			.map(|&(meter, seq)| {
+				device.sign_for(
+					GENESIS,
+					Reading { meter, seq, at_ms: seq, cumulative_wh: seq, flags: 0 },
+				)
+			})
+			.collect()
+	}
+
+	fn shape(batches: &[Vec<SignedReading>]) -> Vec<Vec<(MeterId, u64)>> {
+		batches
+			.iter()
+			.map(|batch| batch.iter().map(|s| (s.reading.meter, s.reading.seq)).collect())
+			.collect()
+	}
+
+	#[test]
+	fn each_meter_goes_whole_into_one_batch() {
+		let page = readings(&[(1, 1), (2, 1), (1, 2), (3, 1), (2, 2), (1, 3), (4, 1)]);
+		// Each batch in the gateway's order.
+		assert_eq!(
+			shape(&pack(page.clone(), 3, 8)),
+			[vec![(1, 1), (1, 2), (1, 3)], vec![(2, 1), (3, 1), (2, 2)], vec![(4, 1)]]
+		);
+		// Room for everything: one batch, the page as it came.
+		assert_eq!(shape(&pack(page.clone(), 16, 8)), shape(&[page.clone()]));
+		// Two batches at most: meter 4 waits for a later run.
+		assert_eq!(
+			shape(&pack(page.clone(), 3, 2)),
+			[vec![(1, 1), (1, 2), (1, 3)], vec![(2, 1), (3, 1), (2, 2)]]
+		);
+		// A meter with more readings than a batch holds: its first ones.
+		assert_eq!(
+			shape(&pack(page, 2, 8)),
+			[vec![(1, 1), (1, 2)], vec![(2, 1), (2, 2)], vec![(3, 1), (4, 1)]]
+		);
+		assert!(pack(Vec::new(), 3, 8).is_empty());
+	}
+
+	#[test]
+	fn batches_per_block_follow_the_weights() {
+		let whole = Weight::from_parts(1_500, 10_000);
+		assert_eq!(fits(whole, Weight::from_parts(500, 100)), 3);
+		assert_eq!(fits(whole, Weight::from_parts(500, 4_000)), 2);
+		assert_eq!(fits(whole, Weight::from_parts(2_000, 1)), 0);
+		assert_eq!(fits(whole, Weight::zero()), u32::MAX);
+		crate::mock::ExtBuilder::default().build().execute_with(|| {
+			let batches = max_batches::<crate::mock::Test>();
+			assert!((1..=MAX_BATCHES_PER_RUN).contains(&batches), "{batches}");
+		});
+	}
+}
