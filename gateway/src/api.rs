@@ -434,7 +434,7 @@ async fn get_readings(
 	let _slot = state.pools.read_slot(peer).inspect_err(|err| {
 		tracing::debug!(?peer, "GET {READINGS_PATH}: {}", err.error);
 	})?;
-	tracing::trace!(?peer, %relayer, "GET {READINGS_PATH}: relayer");
+	tracing::trace!(?peer, ?relayer, "GET {READINGS_PATH}: relayer");
 	let store = state.ingestor.store().clone();
 	let page: Vec<StoredReading> = tokio::task::spawn_blocking(move || store.page(after, limit))
 		.await

@@ -51,6 +51,12 @@ pub struct Cli {
 	#[arg(long, value_name = "KEY", value_parser = parse_relayer)]
 	pub relayer: Vec<sr25519::Public>,
 
+	/// Serve GET /v1/readings (every household's readings) to anyone, as before relayers
+	/// signed: only for a gateway that only its relayers reach, while its chain runs a
+	/// runtime older than spec 102 (docs/upgrades.md).
+	#[arg(long)]
+	pub open_feed: bool,
+
 	/// Days a reading is kept after a finalized block settled it (decimals allowed). Pending
 	/// readings and each meter's latest are always kept.
 	#[arg(long, value_name = "DAYS", default_value = "30", value_parser = parse_retention)]
@@ -230,6 +236,7 @@ impl Cli {
 			limits,
 			follow,
 			relayers: self.relayer,
+			open_feed: self.open_feed,
 		})
 	}
 }

@@ -165,6 +165,9 @@ pub fn parse_account(text: &str) -> Result<AccountId32, AuthError> {
 /// The relayers the gateway serves its whole feed to.
 pub struct Readers {
 	genesis: H256,
+	/// `--open-feed`: the whole feed to anyone who asks (a gateway reached only by its relayers,
+	/// during an upgrade from a runtime whose workers do not sign yet).
+	open: bool,
 	/// Given with `--relayer`.
 	configured: BTreeSet<sr25519::Public>,
 	/// The chain's block authors at the last finalized block read; `None` until read, when
@@ -192,9 +195,22 @@ impl Readers {
 	) -> Self {
 		Self {
 			genesis,
+			open: false,
 			configured: configured.into_iter().collect(),
 			authorities: RwLock::new((!follows).then(BTreeSet::new)),
 		}
+	}
+
+	/// The same readers, serving the whole feed to anyone (`--open-feed`): for a gateway that
+	/// only its relayers reach, while the chain runs a runtime whose off-chain workers do not
+	/// sign their requests yet (before spec 102). Owners' feeds stay authenticated.
+	pub fn open_feed(self) -> Self {
+		Self { open: true, ..self }
+	}
+
+	/// Whether the whole feed is served to anyone.
+	pub fn is_open(&self) -> bool {
+		self.open
 	}
 
 	fn authorities(&self) -> std::sync::RwLockReadGuard<'_, Option<BTreeSet<sr25519::Public>>> {
@@ -218,12 +234,16 @@ impl Readers {
 		}
 	}
 
-	/// The relayer whose valid `Authorization` the request carries, at `now_ms`.
+	/// The relayer whose valid `Authorization` the request carries, at `now_ms` (`None`: the
+	/// feed is open to anyone).
 	pub fn check_relayer(
 		&self,
 		headers: &HeaderMap,
 		now_ms: u64,
-	) -> Result<sr25519::Public, AuthError> {
+	) -> Result<Option<sr25519::Public>, AuthError> {
+		if self.open {
+			return Ok(None);
+		}
 		let [key, at, signature] =
 			credentials(headers, RELAYER_SCHEME, ["key", "at", "signature"])?;
 		let key = sr25519::Public::try_from(&hex_bytes("key", key)?[..])
@@ -235,10 +255,10 @@ impl Readers {
 			return Err(AuthError::BadSignature);
 		}
 		if self.configured.contains(&key) {
-			return Ok(key);
+			return Ok(Some(key));
 		}
 		match self.authorities().as_ref() {
-			Some(authorities) if authorities.contains(&key) => Ok(key),
+			Some(authorities) if authorities.contains(&key) => Ok(Some(key)),
 			Some(_) => Err(AuthError::NotARelayer(format!("0x{}", hex::encode(key)))),
 			None => Err(AuthError::NotReady),
 		}
@@ -319,7 +339,7 @@ mod tests {
 		let author = sr25519::Pair::from_string("//Alice", None).unwrap();
 		let readers = Readers::new(GENESIS, [relayer.public()], true);
 		let check = |headers: &HeaderMap| readers.check_relayer(headers, NOW);
-		assert_eq!(check(&relayer_header(&relayer, GENESIS, NOW)), Ok(relayer.public()));
+		assert_eq!(check(&relayer_header(&relayer, GENESIS, NOW)), Ok(Some(relayer.public())));
 		// Within the skew either way; beyond it, refused.
 		assert!(check(&relayer_header(&relayer, GENESIS, NOW - AUTH_MAX_SKEW_MS)).is_ok());
 		assert!(check(&relayer_header(&relayer, GENESIS, NOW + AUTH_MAX_SKEW_MS)).is_ok());
@@ -342,7 +362,7 @@ mod tests {
 		assert!(matches!(check(&header), Err(AuthError::NotARelayer(_))));
 		assert!(readers.set_authorities([author.public()]));
 		assert!(!readers.set_authorities([author.public()]));
-		assert_eq!(check(&header), Ok(author.public()));
+		assert_eq!(check(&header), Ok(Some(author.public())));
 		assert_eq!(readers.relayer_count(), 2);
 		// A signature moved to another `at`, or another key.
 		let moved = relayer_header(&relayer, GENESIS, NOW).get(header::AUTHORIZATION).cloned();

@@ -47,6 +47,8 @@ pub struct Config {
 	pub follow: Option<FollowConfig>,
 	/// The relayers (sr25519 keys) served the whole feed besides the chain's block authors.
 	pub relayers: Vec<sr25519::Public>,
+	/// Serve the whole feed to anyone (`--open-feed`).
+	pub open_feed: bool,
 }
 
 /// A started gateway: the database is open and the listener bound; [`Gateway::run`] serves.
@@ -62,8 +64,17 @@ pub struct Gateway {
 impl Gateway {
 	/// Opens the database, resumes the simulated meters from it and binds the listener.
 	pub async fn start(config: Config) -> anyhow::Result<Self> {
-		let Config { listen, db, genesis, mut meters, simulator, limits, follow, relayers } =
-			config;
+		let Config {
+			listen,
+			db,
+			genesis,
+			mut meters,
+			simulator,
+			limits,
+			follow,
+			relayers,
+			open_feed,
+		} = config;
 		limits.check().map_err(anyhow::Error::msg)?;
 		let (store, simulator) = tokio::task::spawn_blocking(move || {
 			let store =
@@ -108,8 +119,17 @@ impl Gateway {
 			?limits,
 			"gateway started"
 		);
-		let readers = Arc::new(Readers::new(genesis, relayers, follow.is_some()));
-		if readers.relayer_count() == 0 && follow.is_none() {
+		let mut readers = Readers::new(genesis, relayers, follow.is_some());
+		if open_feed {
+			readers = readers.open_feed();
+			tracing::warn!(
+				"--open-feed: GET {READINGS_PATH} (every household's readings) is served to \
+				 anyone who reaches this gateway; keep it on a network only the relayers reach, \
+				 and drop the flag once the chain's runtime signs feed requests (spec 102)"
+			);
+		}
+		let readers = Arc::new(readers);
+		if readers.relayer_count() == 0 && follow.is_none() && !readers.is_open() {
 			tracing::warn!(
 				"no --relayer given and no node followed (--node-rpc): no relayer can read \
 				 GET {READINGS_PATH}, so no reading reaches the chain"

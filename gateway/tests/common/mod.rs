@@ -310,6 +310,7 @@ impl TestGateway {
 			limits,
 			follow: None,
 			relayers: vec![relayer_pair().public()],
+			open_feed: false,
 		};
 		let gateway = Gateway::start(config).await.expect("the gateway starts");
 		let addr = gateway.local_addr().unwrap();
