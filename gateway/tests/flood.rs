@@ -205,7 +205,7 @@ async fn a_flood_of_bad_posts_neither_starves_relayers_nor_loses_readings() {
 		}
 	});
 	let stranger =
-		Http::new(addr).as_relayer(sp_core::Pair::from_string("//Stranger", None).unwrap());
+		Http::new(addr).signing_as_relayer(sp_core::Pair::from_string("//Stranger", None).unwrap());
 	spawn_flood(&stop, &mut flood, 4, move || {
 		let stranger = stranger.clone();
 		async move {
@@ -251,7 +251,7 @@ async fn a_flood_of_bad_posts_neither_starves_relayers_nor_loses_readings() {
 
 	// Greedy readers on another address (127.0.0.2): full pages from the start, as fast as
 	// they can. Over their bound they are told to come back later.
-	let greedy = Http::with_local_ip(addr, GREEDY_IP).as_relayer(relayer_pair());
+	let greedy = Http::with_local_ip(addr, GREEDY_IP).signing_as_relayer(relayer_pair());
 	spawn_flood(&stop, &mut flood, 12, move || {
 		let greedy = greedy.clone();
 		async move {
@@ -267,7 +267,7 @@ async fn a_flood_of_bad_posts_neither_starves_relayers_nor_loses_readings() {
 	// seen everything once the meter stopped.
 	let drain = Arc::new(AtomicBool::new(false));
 	let relayer = {
-		let http = Http::new(addr).as_relayer(relayer_pair());
+		let http = Http::new(addr).signing_as_relayer(relayer_pair());
 		let stop = drain.clone();
 		tokio::spawn(async move {
 			let mut served: BTreeMap<u64, SignedReading> = BTreeMap::new();

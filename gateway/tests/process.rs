@@ -75,7 +75,7 @@ impl Process {
 	}
 
 	fn http(&self) -> Http {
-		Http::new(self.addr).as_relayer(relayer_pair())
+		Http::new(self.addr).signing_as_relayer(relayer_pair())
 	}
 
 	fn signal(&self, signal: libc::c_int) {

@@ -170,7 +170,7 @@ impl Http {
 	}
 
 	/// The same client, signing every request as the relayer `pair`.
-	pub fn as_relayer(mut self, pair: sr25519::Pair) -> Self {
+	pub fn signing_as_relayer(mut self, pair: sr25519::Pair) -> Self {
 		self.relayer = Some(pair);
 		self
 	}
@@ -318,7 +318,12 @@ impl TestGateway {
 		let task = tokio::spawn(gateway.run(async move {
 			let _ = stopped.await;
 		}));
-		Self { addr, http: Http::new(addr).as_relayer(relayer_pair()), stop: Some(stop), task }
+		Self {
+			addr,
+			http: Http::new(addr).signing_as_relayer(relayer_pair()),
+			stop: Some(stop),
+			task,
+		}
 	}
 
 	/// Stops the gateway gracefully and waits until it has closed its database.

@@ -36,7 +36,7 @@ pub fn max_batches<T: Config>() -> u32 {
 
 /// How many times `part` fits in `whole`, by both ref time and proof size.
 fn fits(whole: Weight, part: Weight) -> u32 {
-	let by = |whole: u64, part: u64| if part == 0 { u64::MAX } else { whole / part };
+	let by = |whole: u64, part: u64| whole.checked_div(part).unwrap_or(u64::MAX);
 	let times =
 		by(whole.ref_time(), part.ref_time()).min(by(whole.proof_size(), part.proof_size()));
 	u32::try_from(times).unwrap_or(u32::MAX)
@@ -161,7 +161,7 @@ mod tests {
 			[vec![(1, 1), (1, 2), (1, 3)], vec![(2, 1), (3, 1), (2, 2)], vec![(4, 1)]]
 		);
 		// Room for everything: one batch, the page as it came.
-		assert_eq!(shape(&pack(page.clone(), 16, 8)), shape(&[page.clone()]));
+		assert_eq!(shape(&pack(page.clone(), 16, 8)), shape(core::slice::from_ref(&page)));
 		// Two batches at most: meter 4 waits for a later run.
 		assert_eq!(
 			shape(&pack(page.clone(), 3, 2)),
