@@ -122,7 +122,9 @@ async function main() {
     const node = await startDevNode({
       basePath: join(dir, 'node'),
       extraArgs: ['--chain', spec, '--meter-gateway', `http://127.0.0.1:${gatewayPort}`,
-        '--pool-limit', '65536', '--pool-kbytes', '1048576'],
+        '--pool-limit', '65536', '--pool-kbytes', '1048576',
+        // BENCH_NODE_LOG=meters::ocw=debug (say) to see each relaying run in the node's log.
+        ...(process.env.BENCH_NODE_LOG ? ['--log', process.env.BENCH_NODE_LOG] : [])],
       prometheusPort,
       timeoutMs: 300_000,
     });

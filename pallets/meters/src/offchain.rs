@@ -136,9 +136,13 @@ pub const CURSOR_KEY_PREFIX: &[u8] = b"wattcoin::meters::ocw::cursor::";
 /// answer, in milliseconds.
 pub const HTTP_TIMEOUT_MS: u64 = 2_000;
 
-/// The most pages one run fetches (a run fetches another page only after a page whose readings
-/// were all on chain or refused).
-pub const MAX_PAGES_PER_RUN: u32 = 4;
+/// The most pages one run fetches (a run fetches another page after a page whose readings
+/// were all on chain or refused, and after a full page of new readings while more batches fit
+/// in a block). Twice what three full batches need: a run first reads past the pages the
+/// last block carried (up to three) before it finds new readings; with four, it ran out of
+/// pages there every third block and relayed nothing for it (measured with
+/// `scripts/bench-ingest.sh`: 2,997, 1,003 and 0 readings in turn).
+pub const MAX_PAGES_PER_RUN: u32 = 8;
 
 /// The lock's time expiry, in milliseconds: longer than the longest run (every page's request
 /// at its deadline, and the sorting of the pages).

@@ -68,13 +68,15 @@ fn a_submitted_page_holds_the_cursor_until_it_is_on_chain() {
 }
 
 #[test]
-fn a_run_fetches_at_most_four_pages() {
+fn a_run_fetches_at_most_max_pages_per_run() {
 	let (builder, d1, _) = meters();
 	let mut relay = Relay::new(builder);
-	// Ten readings of M1 already on chain (another relayer brought them), two per page.
+	let max = MAX_PAGES_PER_RUN as u64;
+	// Readings of M1 already on chain (another relayer brought them), two per page, one page
+	// more than a run fetches.
 	let readings: Vec<SignedReading> =
-		(1..=10).map(|seq| d1.sign(reading(M1, seq, 100 + seq))).collect();
-	relay.execute(|| put_on_chain(readings.clone()));
+		(1..=2 * max + 2).map(|seq| d1.sign(reading(M1, seq, 100 + seq))).collect();
+	relay.execute(|| readings.chunks(MAX_BATCH as usize).for_each(|c| put_on_chain(c.to_vec())));
 	let pages: Vec<ReadingsPage> =
 		readings.chunks(2).enumerate().map(|(i, chunk)| page(1 + 2 * i as u64, chunk)).collect();
 
@@ -82,13 +84,19 @@ fn a_run_fetches_at_most_four_pages() {
 		relay.serve(p.readings[0].0 - 1, p);
 	}
 	let report = relay.run_report(1);
-	assert_eq!((report.pages, report.on_chain, report.cursor_after), (4, 8, 8));
-	assert_eq!(relay.cursor(), Some(8));
+	assert_eq!(
+		(report.pages, u64::from(report.on_chain), report.cursor_after),
+		(MAX_PAGES_PER_RUN, 2 * max, 2 * max)
+	);
+	assert_eq!(relay.cursor(), Some(2 * max));
 
-	relay.serve(8, &pages[4]);
-	relay.serve(10, &empty_page(10));
+	relay.serve(2 * max, &pages[max as usize]);
+	relay.serve(2 * max + 2, &empty_page(2 * max + 2));
 	let report = relay.run_report(2);
-	assert_eq!((report.pages, report.cursor_before, report.cursor_after), (2, 8, 10));
+	assert_eq!(
+		(report.pages, report.cursor_before, report.cursor_after),
+		(2, 2 * max, 2 * max + 2)
+	);
 	assert!(relay.submitted().is_empty());
 }
 

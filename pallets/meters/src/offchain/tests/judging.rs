@@ -285,16 +285,18 @@ fn held_readings_pin_the_cursor_and_are_relayed_once_takeable() {
 fn readings_behind_a_long_held_stretch_are_relayed_all_the_same() {
 	let (builder, d1, d2) = meters();
 	let mut relay = Relay::new(builder);
-	let on_chain: Vec<SignedReading> = (1..=4).map(|seq| d2.sign(reading(M2, seq, seq))).collect();
+	let max = u64::from(MAX_PAGES_PER_RUN);
+	let on_chain: Vec<SignedReading> =
+		(1..=max).map(|seq| d2.sign(reading(M2, seq, seq))).collect();
 	relay.execute(|| {
 		assert_ok!(PalletMeters::suspend(RuntimeOrigin::signed(ALICE), M1));
 		put_on_chain(on_chain.clone());
 	});
 	let held = d1.sign(reading(M1, 1, 100));
-	let fresh = d2.sign(reading(M2, 5, 5));
-	// Pages of one reading: the held one, four already on chain, then a new one.
+	let fresh = d2.sign(reading(M2, max + 1, max + 1));
+	// Pages of one reading: the held one, those already on chain, then a new one.
 	relay.serve(0, &page(1, &[held]));
-	for (i, signed) in on_chain.iter().take(3).enumerate() {
+	for (i, signed) in on_chain.iter().take(max as usize - 1).enumerate() {
 		relay.serve(i as u64 + 1, &page(i as u64 + 2, std::slice::from_ref(signed)));
 	}
 	let report = relay.run_report(2);
@@ -302,8 +304,8 @@ fn readings_behind_a_long_held_stretch_are_relayed_all_the_same() {
 	assert_eq!(relay.cursor(), None);
 
 	// The next run starts where the scan stopped, past the held reading.
-	relay.serve(4, &page(5, &[on_chain[3].clone()]));
-	relay.serve(5, &page(6, std::slice::from_ref(&fresh)));
+	relay.serve(max, &page(max + 1, &[on_chain[max as usize - 1].clone()]));
+	relay.serve(max + 1, &page(max + 2, std::slice::from_ref(&fresh)));
 	relay.run_report(3);
 	assert_eq!(relay.submitted(), vec![vec![fresh]]);
 	assert_eq!(relay.cursor(), None, "the held reading still pins the confirmed cursor");
