@@ -31,7 +31,7 @@ run_upgrade_test() {
 # if fewer readings per finalized block are accepted than the floor measured on this machine.
 run_ingest_smoke() {
 	"$REPO_ROOT/scripts/bench-ingest.sh" --meters 1000 --rate 500 --minutes 1.5 --warmup 30 \
-		--min-per-block 1800
+		--min-per-block 2400
 }
 
 run_network_tests() {
