@@ -93,16 +93,13 @@
 //! readings fetched, how many were on chain, refused, new, submitted, and the cursor) at info
 //! level; idle runs log at debug level.
 
-use crate::{
-	ingest::{judge, Verdict},
-	pallet::{Config, Meters, Pallet},
-	MeterInfo, RejectReason,
-};
-use alloc::{collections::BTreeMap, format, string::String, vec, vec::Vec};
+use crate::pallet::{Config, Pallet};
+use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
 use codec::{Compact, DecodeAll, Encode, MaxEncodedLen};
 use core::fmt;
 use frame_support::traits::{Get, GetStorageVersion, StorageVersion, Time};
 use frame_system::pallet_prelude::BlockNumberFor;
+use sorting::sort_page;
 use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
 	offchain::{
@@ -117,7 +114,7 @@ use wattcoin_primitives::{
 	feed_auth::{self, relayer_message},
 	gateway::{Cursor, ReadingsPage, READINGS_PATH, SCALE_CONTENT_TYPE},
 	reading::SignedReading,
-	MeterId, Moment,
+	Moment,
 };
 
 pub use wattcoin_primitives::gateway::{parse_gateway_url, GATEWAY_URL_STORAGE_KEY, MAX_URL_LEN};
@@ -629,86 +626,7 @@ fn check_page(
 	Ok(page)
 }
 
-/// A page's readings sorted by what the chain would do with them.
-struct SortedPage {
-	/// The readings the chain would take, in page order.
-	new: Vec<SignedReading>,
-	/// How many the chain has already.
-	on_chain: u32,
-	/// How many the chain would refuse for good.
-	refused: u32,
-	/// How many the chain refuses for now but may take later (an unknown, suspended or
-	/// tampered meter, a reading ahead of the chain's clock or of its predecessor).
-	held: u32,
-}
-
-/// Sorts `readings` by what ingesting them now would do with each, with the rules of
-/// ingestion ([`crate::ingest::judge`]), taking every meter's readings in `seq` order.
-fn sort_page<T: Config>(
-	readings: &[(Cursor, SignedReading)],
-	now_ms: Moment,
-	states: &mut BTreeMap<MeterId, Option<MeterInfo<T::AccountId>>>,
-) -> SortedPage {
-	let genesis_hash = Pallet::<T>::genesis_hash();
-	let latest_ms = Pallet::<T>::latest_acceptable_ms();
-
-	// Stable sort: readings with the same meter and `seq` stay in page order, as in ingestion.
-	let mut ordered: Vec<(usize, &SignedReading)> =
-		readings.iter().map(|(_, signed)| signed).enumerate().collect();
-	ordered.sort_by_key(|(_, signed)| (signed.reading.meter, signed.reading.seq));
-
-	let mut is_new = vec![false; readings.len()];
-	let mut sorted = SortedPage { new: Vec::new(), on_chain: 0, refused: 0, held: 0 };
-	for group in ordered.chunk_by(|(_, a), (_, b)| a.reading.meter == b.reading.meter) {
-		let Some((_, first)) = group.first() else { continue };
-		let meter = first.reading.meter;
-		let state = states.entry(meter).or_insert_with(|| Meters::<T>::get(meter));
-		for (index, signed) in group {
-			let verdict = match state.as_mut() {
-				Some(info) => judge(info, signed, genesis_hash, latest_ms),
-				None => Verdict::Refused(RejectReason::UnknownMeter),
-			};
-			let reading = &signed.reading;
-			match verdict {
-				Verdict::Accepted(_) | Verdict::Tampered { .. } | Verdict::Implausible { .. } => {
-					if let Some(slot) = is_new.get_mut(*index) {
-						*slot = true;
-					}
-				},
-				Verdict::Duplicate => sorted.on_chain.saturating_inc(),
-				Verdict::Refused(reason)
-					if !reason.is_final()
-						&& now_ms.saturating_sub(reading.at_ms) <= MAX_HOLD_MS =>
-				{
-					sorted.held.saturating_inc();
-					log::debug!(
-						target: LOG_TARGET,
-						"holding reading seq {} of meter {}: {reason:?} (may be taken later)",
-						reading.seq,
-						reading.meter,
-					);
-				},
-				Verdict::Refused(reason) => {
-					sorted.refused.saturating_inc();
-					log::warn!(
-						target: LOG_TARGET,
-						"dropping reading seq {} of meter {}: {reason:?}",
-						reading.seq,
-						reading.meter,
-					);
-				},
-			}
-		}
-	}
-	sorted.new = readings
-		.iter()
-		.zip(is_new)
-		.filter(|(_, new)| *new)
-		.map(|((_, signed), _)| signed.clone())
-		.collect();
-	sorted
-}
-
 pub mod batches;
+mod sorting;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@
 //! and applied as a block would.
 
 use super::*;
-use crate::{mock::*, BatchOf, Call, Event};
+use crate::{mock::*, BatchOf, Call, Event, Meters, RejectReason};
 use codec::{Decode, Encode};
 use frame_support::{
 	assert_ok,
