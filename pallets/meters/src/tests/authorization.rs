@@ -8,29 +8,24 @@ use super::*;
 
 #[test]
 fn authorize_accepts_a_batch_with_a_new_valid_reading() {
-	let a = Device::sr25519(1);
-	let b = Device::ed25519(2);
-	ExtBuilder::default()
-		.operator(ALICE)
-		.meter(M1, &a, ALICE)
-		.meter(M2, &b, ALICE)
-		.build_and_execute(|| {
-			ingest(vec![a.sign(reading(M1, 1, NOW - 1_000, 0))]);
-			// Any order: each meter's readings are judged in `seq` order.
-			let (validity, refund) = authorize(vec![
-				b.sign(reading(M2, 2, NOW, 5)),
-				a.sign(reading(M1, 2, NOW, 5)),
-				b.sign(reading(M2, 1, NOW - 1_000, 0)),
-			])
-			.unwrap();
-			assert_eq!(refund, Weight::zero());
-			assert_eq!(validity.priority, INGEST_PRIORITY);
-			assert_eq!(validity.longevity, INGEST_LONGEVITY);
-			assert!(validity.propagate);
-			assert!(validity.requires.is_empty());
-			let tag = |meter: MeterId, seq: u64| (TAG_PREFIX, (meter, seq)).encode();
-			assert_eq!(validity.provides, vec![tag(M1, 2), tag(M2, 1), tag(M2, 2)]);
-		});
+	let (ext, a, b) = two_meters(Device::ed25519(2));
+	ext.build_and_execute(|| {
+		ingest(vec![a.sign(reading(M1, 1, NOW - 1_000, 0))]);
+		// Any order: each meter's readings are judged in `seq` order.
+		let (validity, refund) = authorize(vec![
+			b.sign(reading(M2, 2, NOW, 5)),
+			a.sign(reading(M1, 2, NOW, 5)),
+			b.sign(reading(M2, 1, NOW - 1_000, 0)),
+		])
+		.unwrap();
+		assert_eq!(refund, Weight::zero());
+		assert_eq!(validity.priority, INGEST_PRIORITY);
+		assert_eq!(validity.longevity, INGEST_LONGEVITY);
+		assert!(validity.propagate);
+		assert!(validity.requires.is_empty());
+		let tag = |meter: MeterId, seq: u64| (TAG_PREFIX, (meter, seq)).encode();
+		assert_eq!(validity.provides, vec![tag(M1, 2), tag(M2, 1), tag(M2, 2)]);
+	});
 }
 
 #[test]

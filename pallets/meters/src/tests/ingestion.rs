@@ -291,21 +291,16 @@ fn wrong_domain_tag_is_refused() {
 
 #[test]
 fn signature_by_another_meters_key_is_refused() {
-	let a = Device::sr25519(1);
-	let b = Device::sr25519(2);
-	ExtBuilder::default()
-		.operator(ALICE)
-		.meter(M1, &a, ALICE)
-		.meter(M2, &b, ALICE)
-		.build_and_execute(|| {
-			ingest(vec![b.sign(reading(M1, 1, NOW, 10)), a.sign(reading(M2, 1, NOW, 10))]);
-			assert_eq!(
-				rejections(),
-				vec![(M1, 1, RejectReason::BadSignature), (M2, 1, RejectReason::BadSignature)]
-			);
-			assert_eq!(info(M1).last_seq, 0);
-			assert_eq!(info(M2).last_seq, 0);
-		});
+	let (ext, a, b) = two_meters(Device::sr25519(2));
+	ext.build_and_execute(|| {
+		ingest(vec![b.sign(reading(M1, 1, NOW, 10)), a.sign(reading(M2, 1, NOW, 10))]);
+		assert_eq!(
+			rejections(),
+			vec![(M1, 1, RejectReason::BadSignature), (M2, 1, RejectReason::BadSignature)]
+		);
+		assert_eq!(info(M1).last_seq, 0);
+		assert_eq!(info(M2).last_seq, 0);
+	});
 }
 
 #[test]
@@ -355,37 +350,32 @@ fn each_scheme_is_accepted_and_a_mismatched_scheme_refused() {
 
 #[test]
 fn one_bad_reading_does_not_block_the_good_ones() {
-	let a = Device::sr25519(1);
-	let b = Device::ed25519(2);
-	ExtBuilder::default()
-		.operator(ALICE)
-		.meter(M1, &a, ALICE)
-		.meter(M2, &b, ALICE)
-		.build_and_execute(|| {
-			ingest(vec![
-				a.sign(reading(M1, 1, NOW - 1_000, 0)),
-				b.sign(reading(M2, 1, NOW - 1_000, 0)),
-			]);
-			let mut forged = b.sign(reading(M2, 2, NOW, 10));
-			forged.reading.cumulative_wh = 1;
-			ingest(vec![
-				forged,
-				a.sign(reading(M1, 2, NOW, 10)),
-				a.sign(reading(M3, 1, NOW, 10)),
-				b.sign(reading(M2, 2, NOW, 30)),
-			]);
-			// Taken by meter, then seq: M1's good reading, M2's forged then good one (the
-			// same seq: the first valid copy wins), M3 unknown.
-			assert_eq!(
-				rejections(),
-				vec![(M2, 2, RejectReason::BadSignature), (M3, 1, RejectReason::UnknownMeter)]
-			);
-			assert_eq!(
-				consumed(),
-				vec![consumption(M1, NOW - 1_000, NOW, 10), consumption(M2, NOW - 1_000, NOW, 30)]
-			);
-			assert_eq!(last_event(), summary(2, 0, 2, 0, 40));
-		});
+	let (ext, a, b) = two_meters(Device::ed25519(2));
+	ext.build_and_execute(|| {
+		ingest(vec![
+			a.sign(reading(M1, 1, NOW - 1_000, 0)),
+			b.sign(reading(M2, 1, NOW - 1_000, 0)),
+		]);
+		let mut forged = b.sign(reading(M2, 2, NOW, 10));
+		forged.reading.cumulative_wh = 1;
+		ingest(vec![
+			forged,
+			a.sign(reading(M1, 2, NOW, 10)),
+			a.sign(reading(M3, 1, NOW, 10)),
+			b.sign(reading(M2, 2, NOW, 30)),
+		]);
+		// Taken by meter, then seq: M1's good reading, M2's forged then good one (the
+		// same seq: the first valid copy wins), M3 unknown.
+		assert_eq!(
+			rejections(),
+			vec![(M2, 2, RejectReason::BadSignature), (M3, 1, RejectReason::UnknownMeter)]
+		);
+		assert_eq!(
+			consumed(),
+			vec![consumption(M1, NOW - 1_000, NOW, 10), consumption(M2, NOW - 1_000, NOW, 30)]
+		);
+		assert_eq!(last_event(), summary(2, 0, 2, 0, 40));
+	});
 }
 
 #[test]

@@ -116,6 +116,14 @@ fn one_meter() -> (ExtBuilder, Device) {
 	(ExtBuilder::default().operator(ALICE).meter(M1, &device, ALICE), device)
 }
 
+/// M1 with an sr25519 device and M2 with `device`, both operated by ALICE.
+fn two_meters(device: Device) -> (ExtBuilder, Device, Device) {
+	let a = Device::sr25519(1);
+	let builder =
+		ExtBuilder::default().operator(ALICE).meter(M1, &a, ALICE).meter(M2, &device, ALICE);
+	(builder, a, device)
+}
+
 /// Ingests M1's baseline reading (seq 1 at NOW - 10 min, 1000 Wh) and clears the events.
 fn baseline(device: &Device) {
 	ingest(vec![device.sign(reading(M1, 1, NOW - 600_000, 1_000))]);

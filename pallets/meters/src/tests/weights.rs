@@ -79,63 +79,58 @@ fn only_a_batch_with_ecdsa_readings_pays_the_ecdsa_fixed_part() {
 
 #[test]
 fn ingest_refunds_what_it_did_not_use() {
-	let a = Device::sr25519(1);
-	let b = Device::ecdsa(2);
-	ExtBuilder::default()
-		.operator(ALICE)
-		.meter(M1, &a, ALICE)
-		.meter(M2, &b, ALICE)
-		.build_and_execute(|| {
-			ingest(vec![
-				a.sign(reading(M1, 1, NOW - 1_000, 0)),
-				b.sign(reading(M2, 1, NOW - 1_000, 0)),
-			]);
-			let readings = vec![
-				a.sign(reading(M1, 2, NOW, 10)),
-				b.sign(reading(M2, 2, NOW, 10)),
-				a.sign(reading(M1, 1, NOW - 1_000, 0)), // duplicate
-				a.sign(reading(M3, 1, NOW, 0)),         // unknown meter
-			];
-			let charged = PalletMeters::ingest_weight_for(&readings);
-			let post = ingest(readings);
-			assert_eq!(post.pays_fee, Pays::No);
-			let outcome = IngestOutcome {
-				accepted: 2,
-				duplicates: 1,
-				rejected: 1,
-				tampered: 0,
-				implausible: 0,
-				energy_wh: 20,
-				verified: [0, 1, 1],
-				skipped: 2,
-			};
-			let expected =
-				PalletMeters::ingest_weight_used(&outcome, CONSUMPTION_WEIGHT.saturating_mul(2));
-			assert_eq!(post.actual_weight, Some(expected));
-			let upper = PalletMeters::ingest_weight_upper_bound(4);
-			assert!(expected.all_lte(charged) && charged.all_lte(upper) && expected != upper);
+	let (ext, a, b) = two_meters(Device::ecdsa(2));
+	ext.build_and_execute(|| {
+		ingest(vec![
+			a.sign(reading(M1, 1, NOW - 1_000, 0)),
+			b.sign(reading(M2, 1, NOW - 1_000, 0)),
+		]);
+		let readings = vec![
+			a.sign(reading(M1, 2, NOW, 10)),
+			b.sign(reading(M2, 2, NOW, 10)),
+			a.sign(reading(M1, 1, NOW - 1_000, 0)), // duplicate
+			a.sign(reading(M3, 1, NOW, 0)),         // unknown meter
+		];
+		let charged = PalletMeters::ingest_weight_for(&readings);
+		let post = ingest(readings);
+		assert_eq!(post.pays_fee, Pays::No);
+		let outcome = IngestOutcome {
+			accepted: 2,
+			duplicates: 1,
+			rejected: 1,
+			tampered: 0,
+			implausible: 0,
+			energy_wh: 20,
+			verified: [0, 1, 1],
+			skipped: 2,
+		};
+		let expected =
+			PalletMeters::ingest_weight_used(&outcome, CONSUMPTION_WEIGHT.saturating_mul(2));
+		assert_eq!(post.actual_weight, Some(expected));
+		let upper = PalletMeters::ingest_weight_upper_bound(4);
+		assert!(expected.all_lte(charged) && charged.all_lte(upper) && expected != upper);
 
-			// Only duplicates: the fixed part and four skipped readings, nothing verified or
-			// billed, well below the upper bound.
-			let post = ingest(vec![a.sign(reading(M1, 2, NOW, 10)); 4]);
-			let only_skipped = IngestOutcome { duplicates: 4, skipped: 4, ..Default::default() };
-			assert_eq!(
-				post.actual_weight,
-				Some(PalletMeters::ingest_weight_used(&only_skipped, Weight::zero()))
-			);
-			// No ecdsa reading: the ecdsa benchmark's fixed part is not charged.
-			let fixed = [
-				<() as WeightInfo>::ingest_readings_ed25519(0),
-				<() as WeightInfo>::ingest_readings_sr25519(0),
-				<() as WeightInfo>::ingest_readings_skipped(0),
-			]
-			.into_iter()
-			.fold(Weight::zero(), |max, w| max.max(w));
-			let skipped = <() as WeightInfo>::ingest_readings_skipped(4)
-				.saturating_sub(<() as WeightInfo>::ingest_readings_skipped(0));
-			assert_eq!(post.actual_weight, Some(fixed.saturating_add(skipped)));
-			assert!(post.actual_weight.unwrap().all_lt(upper));
-		});
+		// Only duplicates: the fixed part and four skipped readings, nothing verified or
+		// billed, well below the upper bound.
+		let post = ingest(vec![a.sign(reading(M1, 2, NOW, 10)); 4]);
+		let only_skipped = IngestOutcome { duplicates: 4, skipped: 4, ..Default::default() };
+		assert_eq!(
+			post.actual_weight,
+			Some(PalletMeters::ingest_weight_used(&only_skipped, Weight::zero()))
+		);
+		// No ecdsa reading: the ecdsa benchmark's fixed part is not charged.
+		let fixed = [
+			<() as WeightInfo>::ingest_readings_ed25519(0),
+			<() as WeightInfo>::ingest_readings_sr25519(0),
+			<() as WeightInfo>::ingest_readings_skipped(0),
+		]
+		.into_iter()
+		.fold(Weight::zero(), |max, w| max.max(w));
+		let skipped = <() as WeightInfo>::ingest_readings_skipped(4)
+			.saturating_sub(<() as WeightInfo>::ingest_readings_skipped(0));
+		assert_eq!(post.actual_weight, Some(fixed.saturating_add(skipped)));
+		assert!(post.actual_weight.unwrap().all_lt(upper));
+	});
 }
 
 #[test]
