@@ -8,18 +8,15 @@
 // It prints progress every block, stops everything it started (also on Ctrl-C), and exits
 // non-zero when --min-per-block is given and the mean of accepted readings per finalized block
 // (after the warm-up) is below it: the CI smoke run's regression floor.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { freePort, nodeBinary, repoRoot, sleep, startDevNode } from '../lib/node.mjs';
+import { freePort, repoRoot, sleep, startDevNode } from '../lib/node.mjs';
+import { FIRST_METER, WATT, benchSpec } from './spec.mjs';
 import { startGateway } from '../lib/gateway.mjs';
 
-const WATT = 10n ** 12n;
-const FIRST_METER = 1000;
 const DOCS_START = '<!-- bench-ingest:start -->';
 const DOCS_END = '<!-- bench-ingest:end -->';
 
@@ -56,37 +53,6 @@ const floor = opts['min-per-block'] === undefined ? null : number('min-per-block
 const t0 = Date.now();
 const log = (...args) => console.log(`[bench +${((Date.now() - t0) / 1000).toFixed(0)}s]`, ...args);
 
-/** The dev chain spec with `count` meters (//Meter//i keys), each with a tariff and credit. */
-async function benchSpec(dir, count) {
-  await cryptoWaitReady();
-  const node = nodeBinary();
-  const plain = JSON.parse(execFileSync(node, ['export-chain-spec', '--chain', 'dev'],
-    { maxBuffer: 256 << 20 }).toString());
-  const patch = plain.genesis.runtimeGenesis.patch;
-  const [template] = patch.meters.meters;
-  const [, , owner, operator] = template;
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const tariffs = patch.prepaid.tariffs.length;
-  patch.meters.meters = [];
-  patch.meters.ratedPowers = [];
-  patch.prepaid.meters = [];
-  for (let i = 0; i < count; i++) {
-    const id = FIRST_METER + i;
-    const key = keyring.addFromUri(`//Meter//${i}`).address;
-    patch.meters.meters.push([id, { Sr25519: key }, owner, operator, []]);
-    // Every tariff of the dev chain in turn (flat; time of use with a tier), 1,000 WATT each.
-    patch.prepaid.meters.push([id, i % tariffs, Number(1000n * WATT)]);
-    if (i % 1000 === 999) log(`genesis: ${i + 1} of ${count} meters`);
-  }
-  const plainPath = join(dir, 'bench-plain.json');
-  writeFileSync(plainPath, JSON.stringify(plain));
-  const raw = execFileSync(node, ['build-spec', '--chain', plainPath, '--raw', '--disable-default-bootnode'],
-    { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
-  const rawPath = join(dir, 'bench-raw.json');
-  writeFileSync(rawPath, raw);
-  return rawPath;
-}
-
 /** Sum and count of a Prometheus histogram (all label sets). */
 async function histogram(url, name) {
   const text = await (await fetch(url)).text();
@@ -117,7 +83,7 @@ async function main() {
 
   try {
     log(`${meters} meters, ${rate} readings/s offered, ${minutes} min measured after ${warmupS} s warm-up`);
-    const spec = await benchSpec(dir, meters);
+    const spec = await benchSpec(dir, meters, log);
     const [gatewayPort, prometheusPort] = [await freePort(), await freePort()];
     const node = await startDevNode({
       basePath: join(dir, 'node'),

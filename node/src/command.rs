@@ -126,11 +126,23 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Machine(cmd) => {
 					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
 				},
-				_ => {
-					Err("This benchmark is not offered by wattcoin-node: use `benchmark pallet`, \
-					`benchmark block` or `benchmark machine`."
-						.into())
+				// The database weights of this machine: reads and writes of every key of the
+				// chain at `--base-path` (`scripts/bench-storage.sh`).
+				BenchmarkCmd::Storage(cmd) => {
+					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let db = backend.expose_db();
+					let storage = backend.expose_storage();
+					let shared_trie_cache = backend.expose_shared_trie_cache();
+					cmd.run(config, client, db, storage, shared_trie_cache)
 				},
+				// The cost of an empty block and of one extrinsic (`System::remark`).
+				BenchmarkCmd::Overhead(cmd) => {
+					cmd.run_with_default_builder_and_spec::<Block, ()>(Some(config.chain_spec))
+				},
+				_ => Err("This benchmark is not offered by wattcoin-node: use `benchmark pallet`, \
+					`benchmark storage`, `benchmark overhead`, `benchmark block` or `benchmark \
+					machine`."
+					.into()),
 			})
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {

@@ -56,10 +56,23 @@ use frame_support::{
 use sp_core::H256;
 use sp_runtime::traits::Saturating;
 use wattcoin_primitives::{
-	reading::{SignatureScheme, SignedReading},
+	reading::SignedReading,
 	traits::{Consumption, MeterStatus, OnConsumption},
 	Moment, WattHours,
 };
+
+/// Whether [`judge`] verifies a reading's signature.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Signatures {
+	/// Verify it: the authorization of a batch (the transaction pool, and the block when it
+	/// applies the batch) and the off-chain worker.
+	Verify,
+	/// Trust it: dispatch. Only an authorized batch reaches dispatch (`RawOrigin::Authorized`
+	/// comes from `frame_system::AuthorizeCall` alone), and the authorization has verified
+	/// every signature in this very state, in the same extrinsic's application; verifying
+	/// again would cost a second verification per reading and change no verdict.
+	Trusted,
+}
 
 /// What the chain does with one reading.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -96,12 +109,14 @@ impl Verdict {
 
 /// What ingesting `signed` does to a meter whose state is `info` (as left by the readings of
 /// the same batch before it), on the chain with `genesis_hash` whose latest acceptable reading
-/// time is `latest_ms`. Updates `info` as ingestion would when the reading is taken.
+/// time is `latest_ms`, verifying the signature or trusting it as `signatures` says. Updates
+/// `info` as ingestion would when the reading is taken.
 pub fn judge<AccountId>(
 	info: &mut MeterInfo<AccountId>,
 	signed: &SignedReading,
 	genesis_hash: H256,
 	latest_ms: Moment,
+	signatures: Signatures,
 ) -> Verdict {
 	let reading = &signed.reading;
 	if reading.seq <= info.last_seq {
@@ -117,7 +132,7 @@ pub fn judge<AccountId>(
 	if has_baseline && reading.seq != info.last_seq.saturating_add(1) && !reading.declares_gap() {
 		return Verdict::Refused(RejectReason::NotNextReading);
 	}
-	if !signed.verify_with(genesis_hash, &info.key) {
+	if signatures == Signatures::Verify && !signed.verify_with(genesis_hash, &info.key) {
 		return Verdict::Refused(RejectReason::BadSignature);
 	}
 	if let Some(reason) = precheck(reading, info, latest_ms) {
@@ -225,7 +240,7 @@ impl<T: Config> Pallet<T> {
 			let mut info = Meters::<T>::get(meter)
 				.ok_or_else(|| InvalidTransaction::Custom(RejectReason::UnknownMeter.code()))?;
 			for signed in group {
-				match judge(&mut info, signed, genesis_hash, latest_ms) {
+				match judge(&mut info, signed, genesis_hash, latest_ms, Signatures::Verify) {
 					Verdict::Accepted(_)
 					| Verdict::Tampered { .. }
 					| Verdict::Implausible { .. } => {},
@@ -250,9 +265,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Ingests a batch; returns what happened and the weight `OnConsumption` used.
 	///
-	/// The authorization has already checked every reading in this very state; the rules are
-	/// applied again all the same (a refused reading is skipped with a `ReadingRejected`
-	/// event), so that the batch never fails and a meter is written at most once.
+	/// The authorization has already checked every reading in this very state, signatures
+	/// included, so dispatch trusts the signatures ([`Signatures::Trusted`]). The other rules
+	/// are applied again all the same (a refused reading is skipped with a `ReadingRejected`
+	/// event: they cost a lookup, not a verification), so that the batch never fails and a
+	/// meter is written at most once.
 	pub(crate) fn do_ingest(batch: &[SignedReading]) -> (IngestOutcome, Weight) {
 		let genesis_hash = Self::genesis_hash();
 		let latest_ms = Self::latest_acceptable_ms();
@@ -273,11 +290,15 @@ impl<T: Config> Pallet<T> {
 			let mut changed = false;
 			for signed in group {
 				let reading = &signed.reading;
-				let verdict = judge(&mut info, signed, genesis_hash, latest_ms);
-				Self::count_verification(&mut outcome, signed, verdict);
-				match verdict {
-					Verdict::Duplicate => outcome.duplicates.saturating_inc(),
-					Verdict::Refused(reason) => Self::reject(&mut outcome, signed, reason),
+				match judge(&mut info, signed, genesis_hash, latest_ms, Signatures::Trusted) {
+					Verdict::Duplicate => {
+						outcome.skipped.saturating_inc();
+						outcome.duplicates.saturating_inc()
+					},
+					Verdict::Refused(reason) => {
+						outcome.skipped.saturating_inc();
+						Self::reject(&mut outcome, signed, reason)
+					},
 					Verdict::Accepted(consumption) => {
 						changed = true;
 						outcome.accepted.saturating_inc();
@@ -334,31 +355,6 @@ impl<T: Config> Pallet<T> {
 			energy_wh: outcome.energy_wh,
 		});
 		(outcome, consumption_weight)
-	}
-
-	/// Counts, for the weight, whether judging a reading verified its signature (by the
-	/// scheme the signature names: what [`Self::ingest_weight_for`] charged it; a signature of
-	/// another scheme than the meter's key fails without any cryptography) or skipped it
-	/// before that.
-	fn count_verification(outcome: &mut IngestOutcome, signed: &SignedReading, verdict: Verdict) {
-		let verified = match verdict {
-			Verdict::Accepted(_) | Verdict::Tampered { .. } | Verdict::Implausible { .. } => true,
-			Verdict::Refused(reason) => reason.signature_checked(),
-			Verdict::Duplicate => false,
-		};
-		let scheme = signed.scheme();
-		if let (true, Some(scheme)) = (verified, scheme) {
-			let index = match scheme {
-				SignatureScheme::Ed25519 => 0,
-				SignatureScheme::Sr25519 => 1,
-				SignatureScheme::Ecdsa => 2,
-			};
-			if let Some(count) = outcome.verified.get_mut(index) {
-				count.saturating_inc();
-			}
-		} else {
-			outcome.skipped.saturating_inc();
-		}
 	}
 
 	/// Counts a refused reading and deposits its `ReadingRejected` event.

@@ -394,7 +394,7 @@ pub mod pallet {
 				.max_extrinsic
 				.unwrap_or_else(|| T::BlockWeights::get().max_block);
 			let batch = Self::ingest_weight_upper_bound(T::MaxBatch::get())
-				.saturating_add(Self::authorize_weight(T::MaxBatch::get()));
+				.saturating_add(Self::authorize_weight_upper_bound(T::MaxBatch::get()));
 			assert!(
 				batch.all_lte(max_extrinsic),
 				"a full batch ({batch:?}) must fit in one extrinsic ({max_extrinsic:?})"
@@ -595,15 +595,17 @@ pub mod pallet {
 
 		/// Ingest a batch of signed readings (see the crate documentation for the rules).
 		///
-		/// Origin: authorized by the call itself: a general transaction without signature,
-		/// refused by the pool unless it carries a new reading whose signature verifies.
-		/// Feeless: transaction payment never charges an unsigned origin. The call is declared
+		/// Origin: authorized by the call itself ([`Pallet::authorize_ingest`]): a general
+		/// transaction without signature, refused by the pool and by the block applying it
+		/// unless the chain would take every reading it carries, every signature verified.
+		/// Dispatch trusts that authorization and verifies no signature again. Feeless: transaction payment never charges an unsigned origin. The call is declared
 		/// `Pays::Yes` on purpose: submitted as a signed transaction it fails (`BadOrigin`)
 		/// and its signer pays the full fee, so it cannot be used to fill blocks for free.
 		///
 		/// Refused readings are skipped with a `ReadingRejected` event; the batch as a whole
 		/// never fails. Events: `ReadingsIngested` (one per batch), `ReadingRejected`,
-		/// `TamperSuspected`. The weight of skipped readings is refunded.
+		/// `TamperSuspected`, `ImplausibleReading`. Charged up front for every reading taken and
+		/// billed at the most billing can cost; refunded to what it did.
 		#[pallet::call_index(8)]
 		#[pallet::weight((
 			Pallet::<T>::ingest_weight_for(batch),
@@ -611,7 +613,7 @@ pub mod pallet {
 			Pays::Yes
 		))]
 		#[pallet::authorize(Pallet::<T>::authorize_ingest)]
-		#[pallet::weight_of_authorize(Pallet::<T>::authorize_weight(batch.len() as u32))]
+		#[pallet::weight_of_authorize(Pallet::<T>::authorize_weight(batch))]
 		pub fn ingest_readings(
 			origin: OriginFor<T>,
 			batch: BatchOf<T>,

@@ -57,11 +57,11 @@ pub trait WeightInfo {
 	fn review_implausible_reading() -> Weight;
 	fn decommission() -> Weight;
 	fn force_transfer_meter() -> Weight;
-	fn ingest_readings_ed25519(n: u32, ) -> Weight;
-	fn ingest_readings_sr25519(n: u32, ) -> Weight;
-	fn ingest_readings_ecdsa(n: u32, ) -> Weight;
+	fn authorize_ingest_readings_ed25519(n: u32, ) -> Weight;
+	fn ingest_readings(n: u32, ) -> Weight;
+	fn authorize_ingest_readings_ecdsa(n: u32, ) -> Weight;
 	fn ingest_readings_skipped(n: u32, ) -> Weight;
-	fn authorize_ingest_readings(n: u32, ) -> Weight;
+	fn authorize_ingest_readings_sr25519(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_meters` measured on this machine, with the runtime's database weights.
@@ -226,7 +226,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Prepaid::MeterAccounts` (r:1000 w:1000)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
-	fn ingest_readings_ed25519(n: u32, ) -> Weight {
+	fn authorize_ingest_readings_ed25519(n: u32, ) -> Weight {
 		// Proof size in bytes:
 		//  Measured:  `2271 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2636 ±0)`
@@ -248,7 +248,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Prepaid::MeterAccounts` (r:1000 w:1000)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
-	fn ingest_readings_sr25519(n: u32, ) -> Weight {
+	fn ingest_readings(n: u32, ) -> Weight {
 		// Proof size in bytes:
 		//  Measured:  `2271 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2636 ±0)`
@@ -270,7 +270,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Prepaid::MeterAccounts` (r:1000 w:1000)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
-	fn ingest_readings_ecdsa(n: u32, ) -> Weight {
+	fn authorize_ingest_readings_ecdsa(n: u32, ) -> Weight {
 		// Proof size in bytes:
 		//  Measured:  `2272 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2636 ±0)`
@@ -309,7 +309,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Meters::Meters` (r:1000 w:0)
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1000]`.
-	fn authorize_ingest_readings(n: u32, ) -> Weight {
+	fn authorize_ingest_readings_sr25519(n: u32, ) -> Weight {
 		// Proof size in bytes:
 		//  Measured:  `1012 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2635 ±0)`
@@ -383,7 +383,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	/// The range of component `n` is `[0, 1000]`.
-	fn ingest_readings_ed25519(n: u32, ) -> Weight {
+	fn authorize_ingest_readings_ed25519(n: u32, ) -> Weight {
 		Weight::from_parts(16_184_000, 3509)
 			.saturating_add(Weight::from_parts(59_216_673, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
@@ -392,7 +392,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2636).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1000]`.
-	fn ingest_readings_sr25519(n: u32, ) -> Weight {
+	fn ingest_readings(n: u32, ) -> Weight {
 		Weight::from_parts(19_459_000, 3509)
 			.saturating_add(Weight::from_parts(60_915_423, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
@@ -401,7 +401,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2636).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[0, 1000]`.
-	fn ingest_readings_ecdsa(n: u32, ) -> Weight {
+	fn authorize_ingest_readings_ecdsa(n: u32, ) -> Weight {
 		Weight::from_parts(460_256_382, 3509)
 			.saturating_add(Weight::from_parts(55_741_034, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
@@ -418,7 +418,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[1, 1000]`.
-	fn authorize_ingest_readings(n: u32, ) -> Weight {
+	fn authorize_ingest_readings_sr25519(n: u32, ) -> Weight {
 		Weight::from_parts(60_710_000, 3509)
 			.saturating_add(Weight::from_parts(46_595_558, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))

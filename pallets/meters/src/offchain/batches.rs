@@ -29,7 +29,7 @@ pub fn max_batches<T: Config>() -> u32 {
 	let budget = normal.max_total.unwrap_or(weights.max_block);
 	let full = T::MaxBatch::get();
 	let batch = Pallet::<T>::ingest_weight_upper_bound(full)
-		.saturating_add(Pallet::<T>::authorize_weight(full))
+		.saturating_add(Pallet::<T>::authorize_weight_upper_bound(full))
 		.saturating_add(normal.base_extrinsic);
 	fits(budget, batch).clamp(1, MAX_BATCHES_PER_RUN)
 }

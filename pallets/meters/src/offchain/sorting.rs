@@ -3,7 +3,7 @@
 
 use super::{LOG_TARGET, MAX_HOLD_MS};
 use crate::{
-	ingest::{judge, Verdict},
+	ingest::{judge, Signatures, Verdict},
 	pallet::{Config, Meters, Pallet},
 	MeterInfo, RejectReason,
 };
@@ -47,7 +47,7 @@ pub(super) fn sort_page<T: Config>(
 		let state = states.entry(meter).or_insert_with(|| Meters::<T>::get(meter));
 		for (index, signed) in group {
 			let verdict = match state.as_mut() {
-				Some(info) => judge(info, signed, genesis_hash, latest_ms),
+				Some(info) => judge(info, signed, genesis_hash, latest_ms, Signatures::Verify),
 				None => Verdict::Refused(RejectReason::UnknownMeter),
 			};
 			let reading = &signed.reading;

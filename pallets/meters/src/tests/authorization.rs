@@ -136,6 +136,27 @@ fn authorized_general_transaction_goes_through_authorize_call() {
 }
 
 #[test]
+fn dispatch_trusts_the_authorization_and_verifies_no_signature_again() {
+	let (ext, device) = one_meter();
+	ext.build_and_execute(|| {
+		baseline(&device);
+		let mut forged = device.sign(reading(M1, 2, NOW, 1_300));
+		forged.reading.cumulative_wh = 1_400;
+		// The pool refuses the batch, and so does the block when it applies it: the
+		// authorization runs again, in the very state dispatch will see.
+		assert_eq!(authorize(vec![forged.clone()]), Err(InvalidTransaction::BadProof.into()));
+		assert_eq!(apply(vec![forged.clone()]), Err(InvalidTransaction::BadProof.into()));
+		assert_eq!(info(M1).last_seq, 1);
+		// So dispatch, which only an authorized batch reaches (`RawOrigin::Authorized` comes
+		// from `AuthorizeCall` alone), verifies no signature a second time: the rules that
+		// are not cryptography still apply, the 45 µs of a verification do not.
+		ingest(vec![forged]);
+		assert!(rejections().is_empty());
+		assert_eq!(info(M1).last_cumulative_wh, 1_400);
+	});
+}
+
+#[test]
 fn try_state_detects_broken_invariants() {
 	let (ext, _) = one_meter();
 	let corruptions: [fn(); 6] = [

@@ -130,17 +130,25 @@ fn the_same_batch_twice_counts_once() {
 }
 
 #[test]
-fn duplicate_seq_within_a_batch_counts_once_and_the_valid_copy_wins() {
+fn duplicate_seq_within_a_batch_counts_once_and_a_forged_copy_spoils_the_batch() {
 	let (ext, device) = one_meter();
 	ext.build_and_execute(|| {
 		baseline(&device);
-		let mut forged = device.sign(reading(M1, 2, NOW, 1_300));
-		forged.reading.cumulative_wh = 5_000;
 		let genuine = device.sign(reading(M1, 2, NOW, 1_300));
-		ingest(vec![forged, genuine.clone(), genuine]);
-		assert_eq!(rejections(), vec![(M1, 2, RejectReason::BadSignature)]);
-		assert_eq!(last_event(), summary(1, 1, 1, 0, 300));
+		// Dispatch takes the first copy and counts the second as a duplicate.
+		ingest(vec![genuine.clone(), genuine.clone()]);
+		assert!(rejections().is_empty());
+		assert_eq!(last_event(), summary(1, 1, 0, 0, 300));
 		assert_eq!(consumed(), vec![consumption(M1, NOW - 600_000, NOW, 300)]);
+		// A forged copy of the next reading, beside the genuine one: the authorization refuses
+		// the whole batch, so a forged copy can never win over the genuine one.
+		let next = device.sign(reading(M1, 3, NOW + 1_000, 1_310));
+		let mut forged = next.clone();
+		forged.reading.cumulative_wh = 5_000;
+		assert_eq!(apply(vec![forged, next.clone()]), Err(InvalidTransaction::BadProof.into()));
+		assert_eq!(info(M1).last_seq, 2);
+		assert_ok!(apply(vec![next]));
+		assert_eq!(info(M1).last_cumulative_wh, 1_310);
 	});
 }
 
@@ -262,9 +270,9 @@ fn wrong_genesis_hash_is_refused() {
 	ext.build_and_execute(|| {
 		baseline(&device);
 		let other_chain = device.sign_for(H256::repeat_byte(0x69), reading(M1, 2, NOW, 1_100));
-		ingest(vec![other_chain.clone()]);
-		assert_eq!(rejections(), vec![(M1, 2, RejectReason::BadSignature)]);
+		assert_eq!(apply(vec![other_chain.clone()]), Err(InvalidTransaction::BadProof.into()));
 		assert_eq!(authorize(vec![other_chain]), Err(InvalidTransaction::BadProof.into()));
+		assert_eq!(info(M1).last_seq, 1);
 		assert!(consumed().is_empty());
 	});
 }
@@ -279,12 +287,12 @@ fn wrong_domain_tag_is_refused() {
 		let with_length_prefix = (DOMAIN_TAG.to_vec(), GENESIS, r).encode();
 		let no_tag = (GENESIS, r).encode();
 		for payload in [v1, with_length_prefix, no_tag] {
-			ingest(vec![SignedReading { reading: r, signature: device.sign_bytes(&payload) }]);
+			let signed = SignedReading { reading: r, signature: device.sign_bytes(&payload) };
+			assert_eq!(apply(vec![signed]), Err(InvalidTransaction::BadProof.into()));
 		}
-		assert_eq!(rejections(), vec![(M1, 2, RejectReason::BadSignature); 3]);
 		assert!(consumed().is_empty());
 		// The genuine v2 payload is accepted.
-		ingest(vec![device.sign(r)]);
+		assert_ok!(apply(vec![device.sign(r)]));
 		assert_eq!(consumed().len(), 1);
 	});
 }
@@ -293,11 +301,9 @@ fn wrong_domain_tag_is_refused() {
 fn signature_by_another_meters_key_is_refused() {
 	let (ext, a, b) = two_meters(Device::sr25519(2));
 	ext.build_and_execute(|| {
-		ingest(vec![b.sign(reading(M1, 1, NOW, 10)), a.sign(reading(M2, 1, NOW, 10))]);
-		assert_eq!(
-			rejections(),
-			vec![(M1, 1, RejectReason::BadSignature), (M2, 1, RejectReason::BadSignature)]
-		);
+		for forged in [b.sign(reading(M1, 1, NOW, 10)), a.sign(reading(M2, 1, NOW, 10))] {
+			assert_eq!(apply(vec![forged]), Err(InvalidTransaction::BadProof.into()));
+		}
 		assert_eq!(info(M1).last_seq, 0);
 		assert_eq!(info(M2).last_seq, 0);
 	});
@@ -334,13 +340,12 @@ fn each_scheme_is_accepted_and_a_mismatched_scheme_refused() {
 			.enumerate()
 			.map(|(i, m)| devices[(i + 1) % 3].sign(reading(*m, 2, NOW, 150)))
 			.collect();
-		ingest(mismatched);
-		assert_eq!(
-			rejections(),
-			meters.iter().map(|m| (*m, 2, RejectReason::BadSignature)).collect::<Vec<_>>()
-		);
+		for signed in mismatched {
+			assert_eq!(apply(vec![signed]), Err(InvalidTransaction::BadProof.into()));
+		}
+		assert!(consumed().is_empty());
 		let genuine = meters.iter().zip(&devices).map(|(m, d)| d.sign(reading(*m, 2, NOW, 150)));
-		ingest(genuine.collect());
+		assert_ok!(apply(genuine.collect()));
 		assert_eq!(
 			consumed(),
 			meters.iter().map(|m| consumption(*m, NOW - 1_000, NOW, 50)).collect::<Vec<_>>()
@@ -349,32 +354,42 @@ fn each_scheme_is_accepted_and_a_mismatched_scheme_refused() {
 }
 
 #[test]
-fn one_bad_reading_does_not_block_the_good_ones() {
+fn one_refused_reading_does_not_block_the_good_ones_in_dispatch() {
 	let (ext, a, b) = two_meters(Device::ed25519(2));
 	ext.build_and_execute(|| {
 		ingest(vec![
 			a.sign(reading(M1, 1, NOW - 1_000, 0)),
 			b.sign(reading(M2, 1, NOW - 1_000, 0)),
 		]);
-		let mut forged = b.sign(reading(M2, 2, NOW, 10));
-		forged.reading.cumulative_wh = 1;
+		// The pool would refuse this batch whole; dispatch, reached anyway, skips the refused
+		// readings and takes the rest.
 		ingest(vec![
-			forged,
-			a.sign(reading(M1, 2, NOW, 10)),
-			a.sign(reading(M3, 1, NOW, 10)),
 			b.sign(reading(M2, 2, NOW, 30)),
+			a.sign(reading(M3, 1, NOW, 10)),
+			a.sign(reading(M1, 2, NOW, 10)),
 		]);
-		// Taken by meter, then seq: M1's good reading, M2's forged then good one (the
-		// same seq: the first valid copy wins), M3 unknown.
-		assert_eq!(
-			rejections(),
-			vec![(M2, 2, RejectReason::BadSignature), (M3, 1, RejectReason::UnknownMeter)]
-		);
+		// Taken by meter: M1's and M2's readings; M3 is unknown.
+		assert_eq!(rejections(), vec![(M3, 1, RejectReason::UnknownMeter)]);
 		assert_eq!(
 			consumed(),
 			vec![consumption(M1, NOW - 1_000, NOW, 10), consumption(M2, NOW - 1_000, NOW, 30)]
 		);
-		assert_eq!(last_event(), summary(2, 0, 2, 0, 40));
+		System::reset_events();
+		// A reading that is not the next link, and a future one, beside a good one.
+		ingest(vec![
+			a.sign(reading(M1, 4, NOW, 20)),
+			b.sign(reading(M2, 3, NOW + 1_000, 40)),
+			a.sign(reading(M1, 3, NOW + MAX_CLOCK_SKEW_MS + 1, 20)),
+		]);
+		assert_eq!(
+			rejections(),
+			vec![
+				(M1, 3, RejectReason::FutureTimestamp),
+				(M1, 4, RejectReason::NotNextReading),
+			]
+		);
+		assert_eq!(info(M2).last_cumulative_wh, 40);
+		assert_eq!(last_event(), summary(1, 0, 2, 0, 10));
 	});
 }
 

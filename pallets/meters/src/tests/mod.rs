@@ -58,6 +58,16 @@ fn ingest(readings: Vec<SignedReading>) -> PostDispatchInfo {
 	PalletMeters::ingest_readings(authorized(), batch(readings)).expect("ingestion never fails")
 }
 
+/// Applies an `ingest_readings` transaction as a block does: the authorization
+/// (`AuthorizeCall`), then dispatch. `Err` if the authorization refuses it.
+fn apply(readings: Vec<SignedReading>) -> Result<PostDispatchInfo, TransactionValidityError> {
+	let call = RuntimeCall::PalletMeters(Call::ingest_readings { batch: batch(readings) });
+	let (dispatch_info, len) = (call.get_dispatch_info(), call.encoded_size());
+	frame_system::AuthorizeCall::<Test>::new()
+		.dispatch_transaction(RuntimeOrigin::none(), call, &dispatch_info, len, 0)
+		.map(|result| result.expect("ingestion never fails"))
+}
+
 /// Runs the authorization of `ingest_readings` as the transaction pool does.
 fn authorize(
 	readings: Vec<SignedReading>,
