@@ -13,8 +13,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sleep, startDevNode } from '../lib/node.mjs';
-import { benchSpec } from './spec.mjs';
+import { repoRoot, sleep, startDevNode } from '../lib/node.mjs';
+import { FIRST_METER, benchSpec } from './spec.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -60,6 +60,40 @@ function run(bin, args) {
   });
 }
 
+/**
+ * The state one meter adds to the chain: for a sample of the genesis meters, the key and
+ * value bytes of every storage item kept per meter, in every pallet (as stored: SCALE value,
+ * hashed key).
+ */
+async function stateBytesPerMeter(api) {
+  const items = [
+    ['meters', 'meters'], ['meters', 'meterMetadata'], ['meters', 'readingsUnderReview'],
+    ['prepaid', 'meterAccounts'],
+  ];
+  const sample = Array.from({ length: Math.min(100, meters) }, (_, i) => FIRST_METER + i * Math.floor(meters / Math.min(100, meters)));
+  let total = 0;
+  for (const [pallet, item] of items) {
+    let keyBytes = 0;
+    let valueBytes = 0;
+    let present = 0;
+    for (const id of sample) {
+      const key = api.query[pallet][item].key(id);
+      const size = await api.rpc.state.getStorageSize(key);
+      if (size.isSome) {
+        present += 1;
+        keyBytes += (key.length - 2) / 2;
+        valueBytes += size.unwrap().toNumber();
+      }
+    }
+    const perMeter = (keyBytes + valueBytes) / sample.length;
+    total += perMeter;
+    log(`state per meter: ${pallet}.${item}: ${present} of ${sample.length} meters, ` +
+      `key ${present ? keyBytes / present : 0} B + value ${present ? (valueBytes / present).toFixed(1) : 0} B; ` +
+      `${perMeter.toFixed(1)} B a meter`);
+  }
+  log(`state per meter, all pallets: ${total.toFixed(1)} B (keys and values, before trie nodes)`);
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'wattcoin-storage-'));
   const basePath = join(dir, 'node');
@@ -74,12 +108,14 @@ async function main() {
         if (finalized >= blocks) break;
         await sleep(1_000);
       }
+      await stateBytesPerMeter(node.api);
       log(`${blocks} blocks finalized; stopping the node`);
     } finally {
       await node.stop();
     }
     const args = ['benchmark', 'storage', '--chain', spec, '--base-path', basePath,
-      '--database', 'paritydb', '--state-version', '1', '--warmups', '1'];
+      '--database', 'paritydb', '--state-version', '1', '--warmups', '1',
+      '--template-path', join(repoRoot, '.maintain', 'paritydb-weight-template.hbs')];
     if (keysLimit) args.push('--keys-limit', String(keysLimit));
     if (opts['weight-path']) args.push('--weight-path', resolve(opts['weight-path']));
     log(`wattcoin-node ${args.join(' ')}`);

@@ -139,10 +139,12 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Overhead(cmd) => {
 					cmd.run_with_default_builder_and_spec::<Block, ()>(Some(config.chain_spec))
 				},
-				_ => Err("This benchmark is not offered by wattcoin-node: use `benchmark pallet`, \
+				_ => {
+					Err("This benchmark is not offered by wattcoin-node: use `benchmark pallet`, \
 					`benchmark storage`, `benchmark overhead`, `benchmark block` or `benchmark \
 					machine`."
-					.into()),
+						.into())
+				},
 			})
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {

@@ -67,10 +67,8 @@ impl<T: Config> Pallet<T> {
 	/// its meter's lookup and write (an implausible one also the write of the reading under
 	/// review), a skipped one its lookup, and billing what `OnConsumption` reported.
 	pub fn ingest_weight_used(outcome: &IngestOutcome, consumption: Weight) -> Weight {
-		let taken = outcome
-			.accepted
-			.saturating_add(outcome.tampered)
-			.saturating_add(outcome.implausible);
+		let taken =
+			outcome.accepted.saturating_add(outcome.tampered).saturating_add(outcome.implausible);
 		Self::ingest_base_weight()
 			.saturating_add(T::DbWeight::get().writes(outcome.implausible.into()))
 			.saturating_add(Self::ingest_slope(taken))

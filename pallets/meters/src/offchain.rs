@@ -135,11 +135,12 @@ pub const HTTP_TIMEOUT_MS: u64 = 2_000;
 
 /// The most pages one run fetches (a run fetches another page after a page whose readings
 /// were all on chain or refused, and after a full page of new readings while more batches fit
-/// in a block). Twice what three full batches need: a run first reads past the pages the
-/// last block carried (up to three) before it finds new readings; with four, it ran out of
-/// pages there every third block and relayed nothing for it (measured with
-/// `scripts/bench-ingest.sh`: 2,997, 1,003 and 0 readings in turn).
-pub const MAX_PAGES_PER_RUN: u32 = 8;
+/// in a block). Twice the most batches a run submits: a run first reads past the pages the
+/// last block carried (up to one per batch) before it finds new readings; with only as many
+/// pages as batches it ran out of pages there every third block and relayed nothing for it
+/// (measured with `scripts/bench-ingest.sh` at three batches a block: 2,997, 1,003 and 0
+/// readings in turn).
+pub const MAX_PAGES_PER_RUN: u32 = 2 * batches::MAX_BATCHES_PER_RUN;
 
 /// The lock's time expiry, in milliseconds: longer than the longest run (every page's request
 /// at its deadline, and the sorting of the pages).

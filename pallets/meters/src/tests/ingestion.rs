@@ -383,10 +383,7 @@ fn one_refused_reading_does_not_block_the_good_ones_in_dispatch() {
 		]);
 		assert_eq!(
 			rejections(),
-			vec![
-				(M1, 3, RejectReason::FutureTimestamp),
-				(M1, 4, RejectReason::NotNextReading),
-			]
+			vec![(M1, 3, RejectReason::FutureTimestamp), (M1, 4, RejectReason::NotNextReading),]
 		);
 		assert_eq!(info(M2).last_cumulative_wh, 40);
 		assert_eq!(last_event(), summary(1, 0, 2, 0, 10));

@@ -63,8 +63,7 @@ fn dispatch_is_charged_no_verification_and_billing_once() {
 	// readings are baselines), so its slope is only the meter's lookup and write.
 	assert_eq!(
 		sr_batch,
-		<() as WeightInfo>::ingest_readings(0)
-			.max(<() as WeightInfo>::ingest_readings_skipped(0))
+		<() as WeightInfo>::ingest_readings(0).max(<() as WeightInfo>::ingest_readings_skipped(0))
 			+ dispatch.saturating_mul(4)
 			+ CONSUMPTION_MAX_WEIGHT.saturating_mul(4)
 	);
@@ -84,7 +83,10 @@ fn only_a_batch_with_ecdsa_readings_pays_the_ecdsa_fixed_part() {
 	let ec_slope = per_reading(<() as WeightInfo>::authorize_ingest_readings_ecdsa);
 	// sr25519 and ed25519 batches: their own fixed part and slopes, no ecdsa fixed part.
 	let sr_batch = [sr.sign(reading(M1, 1, NOW, 0)), sr.sign(reading(M1, 2, NOW, 1))];
-	assert_eq!(PalletMeters::authorize_weight(&sr_batch), others_fixed + sr_slope.saturating_mul(2));
+	assert_eq!(
+		PalletMeters::authorize_weight(&sr_batch),
+		others_fixed + sr_slope.saturating_mul(2)
+	);
 	let mixed = [sr.sign(reading(M1, 1, NOW, 0)), ed.sign(reading(M2, 1, NOW, 0))];
 	assert_eq!(PalletMeters::authorize_weight(&mixed), others_fixed + sr_slope + ed_slope);
 	let upper = PalletMeters::authorize_weight_upper_bound(2);
