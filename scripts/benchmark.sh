@@ -26,7 +26,11 @@ ensure_rust
 # `benchmark pallet`: skip it.
 export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 
-log "building the node and runtime with their benchmarks (--features runtime-benchmarks)"
+# Its own target dir: building the node with runtime-benchmarks in the main one would
+# rebuild half of it twice (now, and again for the next normal build).
+export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/wattcoin/bench-target}"
+NODE_BIN="$CARGO_TARGET_DIR/release/wattcoin-node"
+log "building the node and runtime with their benchmarks (--features runtime-benchmarks) in $CARGO_TARGET_DIR"
 (cd "$REPO_ROOT" && cargo build --release --locked -p wattcoin-node --features runtime-benchmarks)
 WASM="$(mktemp -d)/wattcoin_runtime_benchmarks.wasm"
 cp "$CARGO_TARGET_DIR/release/wbuild/wattcoin-runtime/wattcoin_runtime.compact.compressed.wasm" "$WASM"
