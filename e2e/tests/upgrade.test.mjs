@@ -23,6 +23,8 @@ const FLAT_PRICE_PER_WH = 250_000_000n; // tariff 0: 0.25 WATT per kWh
 const FLAT_METER = 1002; // flat tariff, 50 WATT at genesis
 const METER_CREDIT = 50n * WATT;
 const OLD_SPEC = 101;
+/** The spec of the runtime built from this checkout. */
+const NEW_SPEC = 103;
 const OLD_RUNTIME = join(repoRoot, 'e2e', 'fixtures', `wattcoin_runtime-${OLD_SPEC}.compact.compressed.wasm`);
 
 /** The runtime of this checkout: $WATTCOIN_RUNTIME_WASM, else the release build's. */
@@ -175,12 +177,12 @@ describe('forkless runtime upgrade with storage migrations', () => {
     // The block with the new code reports the new version; the next block runs the new
     // runtime and, first, its migrations.
     const version = await api.rpc.state.getRuntimeVersion(blockHash);
-    assert.equal(version.specVersion.toNumber(), 102);
+    assert.equal(version.specVersion.toNumber(), NEW_SPEC);
     const migrated = await waitFor(async () => {
       const best = await api.rpc.chain.getHeader();
       return best.number.toNumber() > upgradeBlock ? best.hash : null;
     }, 60_000, 'a block after the upgrade');
-    await waitFor(async () => api.runtimeVersion.specVersion.toNumber() === 102, 30_000,
+    await waitFor(async () => api.runtimeVersion.specVersion.toNumber() === NEW_SPEC, 30_000,
       '@polkadot/api to load the new metadata');
     assert.equal(await storageVersion(api, 'Meters', migrated), 1);
     assert.equal(await storageVersion(api, 'Wattcoin', migrated), 1);

@@ -7,10 +7,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains, VariantCountOf},
-	weights::{
-		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, IdentityFee, Weight},
 	PalletId,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
@@ -73,8 +70,9 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	/// The node stores state in ParityDB, so its database weights apply.
-	type DbWeight = ParityDbWeight;
+	/// The node stores state in ParityDB: its weights measured on this machine, on a chain of
+	/// 100,000 meters (`scripts/bench-storage.sh`).
+	type DbWeight = crate::weights::paritydb_weights::ParityDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
