@@ -13,6 +13,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Keyring } from '@polkadot/keyring';
 import { freePort, repoRoot, sleep, startDevNode } from '../lib/node.mjs';
 import { FIRST_METER, WATT, benchSpec } from './spec.mjs';
 import { startGateway } from '../lib/gateway.mjs';

@@ -35,6 +35,14 @@ pub trait OnConsumption<AccountId> {
 	/// The most weight one `on_consumption` call can use (charged up front per reading by
 	/// `ingest_readings`, the unused part refunded).
 	fn max_weight() -> Weight;
+
+	/// The most weight an ordinary reading's `on_consumption` uses (what most readings use,
+	/// at most [`Self::max_weight`]): relayers plan how many batches a block takes with it,
+	/// since a block fits batches by the weight they used once refunded. `max_weight` unless
+	/// the implementation knows better.
+	fn ordinary_weight() -> Weight {
+		Self::max_weight()
+	}
 }
 
 impl<AccountId> OnConsumption<AccountId> for () {

@@ -26,6 +26,14 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::OnConsumption::max_weight().saturating_mul(n.into()))
 	}
 
+	/// The weight an ordinary batch of `n` readings uses once refunded: every reading taken
+	/// and billed at `OnConsumption::ordinary_weight` (what relayers plan a block with).
+	pub fn ingest_weight_ordinary(n: u32) -> Weight {
+		Self::ingest_base_weight()
+			.saturating_add(Self::ingest_slope(n))
+			.saturating_add(T::OnConsumption::ordinary_weight().saturating_mul(n.into()))
+	}
+
 	/// The weight `ingest_readings` is charged before dispatch for `batch`: dispatch verifies
 	/// no signature, so the scheme does not matter ([`Self::ingest_weight_upper_bound`]).
 	pub fn ingest_weight_for(batch: &[SignedReading]) -> Weight {

@@ -83,7 +83,19 @@ fn full_tariff<T: Config>(
 	step: Moment,
 	meters: u32,
 ) -> TariffId {
-	let versions: Vec<TariffVersionOf<T>> = (0..T::MaxTariffVersions::get())
+	tariff_with_versions::<T>(operator, first, step, meters, T::MaxTariffVersions::get())
+}
+
+/// Stores a tariff of `operator` with `count` versions (the worst terms each) `step` apart from
+/// `first`.
+fn tariff_with_versions<T: Config>(
+	operator: &T::AccountId,
+	first: Moment,
+	step: Moment,
+	meters: u32,
+	count: u32,
+) -> TariffId {
+	let versions: Vec<TariffVersionOf<T>> = (0..count)
 		.map(|k| TariffVersion {
 			effective_from: first.saturating_add(step.saturating_mul(u64::from(k))),
 			params: worst_params::<T>(1_000 + k),
@@ -335,6 +347,33 @@ mod benchmarks {
 
 		let account = MeterAccounts::<T>::get(METER).expect("meter account");
 		assert_eq!((account.tariff, account.next_tariff), (Some(b), None));
+		assert_eq!(account.supply, SupplyState::Disconnected);
+	}
+
+	/// A reading with no tariff switch due, on a tariff of `v` versions: the reading's interval
+	/// crosses every version, each with every band and tier, with a day of standing charges
+	/// and credit running out (a supply change and its event). Pricing is in closed form over
+	/// the versions and bands, so the interval's length does not matter; the versions do.
+	#[benchmark]
+	fn on_consumption_same_tariff(v: Linear<1, { T::MaxTariffVersions::get() }>) {
+		let op = operator::<T>();
+		let _ = meter::<T>(&op);
+		let start = T0;
+		let a = tariff_with_versions::<T>(&op, start, DAY_MS / u64::from(v), 1, v);
+		let end = start + DAY_MS; // a Tuesday 00:00, not friendly
+		T::BenchmarkHelper::set_time(end);
+		indebted_meter::<T>(a, None, amount::<T>(1_000_000), start);
+		let reading =
+			Consumption { meter: METER, from_ms: start, to_ms: end, energy_wh: 5_000_000 };
+		let weight;
+
+		#[block]
+		{
+			weight = Prepaid::<T>::on_consumption(&reading, &op);
+		}
+
+		assert_eq!(weight, T::WeightInfo::on_consumption_same_tariff(v));
+		let account = MeterAccounts::<T>::get(METER).expect("meter account");
 		assert_eq!(account.supply, SupplyState::Disconnected);
 	}
 

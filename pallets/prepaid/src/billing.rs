@@ -31,6 +31,12 @@ impl<T: Config> Pallet<T> {
 		// assignment) is recorded as unbilled, in proportion to the time: the household had
 		// no terms to be billed at then. For every other reading `from_ms == last_billed`.
 		let from = c.from_ms.max(account.last_billed).min(until);
+		// Without a switch due, the work is that of the tariff's versions (pricing and standing
+		// charges are in closed form over them, whatever the interval's length).
+		let weight = match next {
+			None => T::WeightInfo::on_consumption_same_tariff(current.versions.len() as u32),
+			Some(_) => T::WeightInfo::on_consumption(),
+		};
 		let mut energy_wh = c.energy_wh;
 		if from > c.from_ms {
 			let before = pricing::mul_div(
@@ -86,6 +92,6 @@ impl<T: Config> Pallet<T> {
 			Self::set_supply(c.meter, &mut account, &v.params, until);
 		}
 		MeterAccounts::<T>::insert(c.meter, account);
-		T::WeightInfo::on_consumption()
+		weight
 	}
 }

@@ -14,7 +14,14 @@ impl<T: Config> OnConsumption<T::AccountId> for Pallet<T> {
 	}
 
 	fn max_weight() -> Weight {
-		T::WeightInfo::on_consumption().max(T::WeightInfo::on_consumption_unbilled())
+		T::WeightInfo::on_consumption()
+			.max(T::WeightInfo::on_consumption_same_tariff(T::MaxTariffVersions::get()))
+			.max(T::WeightInfo::on_consumption_unbilled())
+	}
+
+	/// A reading on a tariff of one version, no switch due: how most meters are billed.
+	fn ordinary_weight() -> Weight {
+		T::WeightInfo::on_consumption_same_tariff(1).max(T::WeightInfo::on_consumption_unbilled())
 	}
 }
 

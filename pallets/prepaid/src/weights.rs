@@ -56,6 +56,7 @@ pub trait WeightInfo {
 	fn withdraw_revenue() -> Weight;
 	fn claim_refund() -> Weight;
 	fn on_consumption() -> Weight;
+	fn on_consumption_same_tariff(v: u32, ) -> Weight;
 	fn on_consumption_unbilled() -> Weight;
 	fn on_registered() -> Weight;
 	fn on_decommission() -> Weight;
@@ -231,6 +232,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	fn on_consumption_same_tariff(_v: u32, ) -> Weight {
+		// Proof size in bytes:
+		//  Measured:  `4822`
+		//  Estimated: `9890`
+		// Minimum execution time: 67_701_000 picoseconds.
+		Weight::from_parts(73_089_000, 9890)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 	/// Storage: `Prepaid::MeterAccounts` (r:1 w:1)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	fn on_consumption_unbilled() -> Weight {
@@ -349,6 +359,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_consumption() -> Weight {
+		Weight::from_parts(73_089_000, 9890)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn on_consumption_same_tariff(_v: u32, ) -> Weight {
 		Weight::from_parts(73_089_000, 9890)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))

@@ -4,8 +4,9 @@
 //! A block takes several batches when they share no meter: each batch is valid against the
 //! chain's state on its own (every meter's readings in it start at that meter's next link), so
 //! the pool admits them all and a block author includes as many as its weight allows. How
-//! many batches a run submits is [`max_batches`]: the normal-class block weight over a full
-//! batch's weight (dispatch and authorization), at most [`MAX_BATCHES_PER_RUN`].
+//! many batches a run submits is [`max_batches`]: as many full batches as a block takes, each
+//! charged its worst case up front and counted, once applied, at the weight it used (ordinary
+//! readings' billing, `OnConsumption::ordinary_weight`), at most [`MAX_BATCHES_PER_RUN`].
 
 use crate::{
 	offchain::LAST_BATCH_KEY,
@@ -22,16 +23,28 @@ use wattcoin_primitives::{reading::SignedReading, MeterId};
 pub const MAX_BATCHES_PER_RUN: u32 = 8;
 
 /// How many batches of `MaxBatch` readings one block can take in its normal class (at least
-/// one, at most [`MAX_BATCHES_PER_RUN`]).
+/// one, at most [`MAX_BATCHES_PER_RUN`]): [`batches_per_block`] with a full batch's worst case
+/// charged up front and its ordinary weight used (authorization and dispatch).
 pub fn max_batches<T: Config>() -> u32 {
 	let weights = T::BlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
 	let budget = normal.max_total.unwrap_or(weights.max_block);
 	let full = T::MaxBatch::get();
-	let batch = Pallet::<T>::ingest_weight_upper_bound(full)
-		.saturating_add(Pallet::<T>::authorize_weight_upper_bound(full))
-		.saturating_add(normal.base_extrinsic);
-	fits(budget, batch).clamp(1, MAX_BATCHES_PER_RUN)
+	let authorization =
+		Pallet::<T>::authorize_weight_upper_bound(full).saturating_add(normal.base_extrinsic);
+	let charged = Pallet::<T>::ingest_weight_upper_bound(full).saturating_add(authorization);
+	let used = Pallet::<T>::ingest_weight_ordinary(full).saturating_add(authorization);
+	batches_per_block(budget, charged, used).clamp(1, MAX_BATCHES_PER_RUN)
+}
+
+/// How many batches a block of `budget` takes when each is `charged` up front and, once
+/// applied, counts for the weight it `used`: a block author applies the next batch while its
+/// charge fits what the batches before it used (`frame_system::CheckWeight`).
+fn batches_per_block(budget: Weight, charged: Weight, used: Weight) -> u32 {
+	if !charged.all_lte(budget) {
+		return 0;
+	}
+	fits(budget.saturating_sub(charged), used).saturating_add(1)
 }
 
 /// How many times `part` fits in `whole`, by both ref time and proof size.
@@ -182,6 +195,12 @@ mod tests {
 		assert_eq!(fits(whole, Weight::from_parts(500, 4_000)), 2);
 		assert_eq!(fits(whole, Weight::from_parts(2_000, 1)), 0);
 		assert_eq!(fits(whole, Weight::zero()), u32::MAX);
+		// Charged 500 up front, 200 used once applied: after 5 batches (1,000 used) a sixth
+		// still fits (1,000 + 500 <= 1,500), a seventh does not.
+		let used = Weight::from_parts(200, 100);
+		assert_eq!(batches_per_block(whole, Weight::from_parts(500, 100), used), 6);
+		assert_eq!(batches_per_block(whole, Weight::from_parts(200, 100), used), 7);
+		assert_eq!(batches_per_block(whole, Weight::from_parts(1_600, 100), used), 0);
 		crate::mock::ExtBuilder::default().build().execute_with(|| {
 			let batches = max_batches::<crate::mock::Test>();
 			assert!((1..=MAX_BATCHES_PER_RUN).contains(&batches), "{batches}");

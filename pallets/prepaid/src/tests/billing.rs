@@ -185,3 +185,42 @@ fn revenue_is_what_was_debited() {
 		assert_eq!(revenue(OPERATOR), milli / 1_000);
 	});
 }
+
+#[test]
+fn a_reading_weighs_its_tariffs_versions_and_a_switch_the_worst_case() {
+	use crate::weights::WeightInfo;
+	ExtBuilder::default().build_and_execute(|| {
+		let id = funded_meter(METER, flat(MILLIWATT), 100 * UNIT);
+		let bill = |from: Moment, to: Moment| {
+			let consumption = wattcoin_primitives::traits::Consumption {
+				meter: METER,
+				from_ms: from,
+				to_ms: to,
+				energy_wh: 10,
+			};
+			<Prepaid as OnConsumption<AccountId>>::on_consumption(&consumption, &OPERATOR)
+		};
+		let same_tariff = <() as WeightInfo>::on_consumption_same_tariff;
+		// One version: the least work, for an hour or for months (pricing is in closed form).
+		assert_eq!(bill(at_hour(0), at_hour(1)), same_tariff(1));
+		assert_eq!(bill(at_hour(1), at_hour(24 * 90)), same_tariff(1));
+		assert_eq!(<Prepaid as OnConsumption<AccountId>>::ordinary_weight(), same_tariff(1));
+		// A change announced: two versions to price.
+		let change = at_hour(24 * 90) + 8 * DAY_MS;
+		set_now(at_hour(24 * 90));
+		assert_ok!(Prepaid::schedule_tariff_change(
+			signed(OPERATOR),
+			id,
+			change,
+			flat(2 * MILLIWATT)
+		));
+		assert_eq!(bill(at_hour(24 * 90), at_hour(24 * 90 + 1)), same_tariff(2));
+		// A switch to another tariff due within the reading: the worst case.
+		let other = create(OPERATOR, flat(3 * MILLIWATT));
+		assign(METER, other);
+		let (_, switch) = account(METER).next_tariff.expect("a switch is announced");
+		assert_eq!(bill(at_hour(24 * 90 + 1), switch + 1), <() as WeightInfo>::on_consumption());
+		assert_eq!(account(METER).tariff, Some(other));
+		assert!(<Prepaid as OnConsumption<AccountId>>::max_weight().all_gte(same_tariff(10)));
+	});
+}
