@@ -128,10 +128,12 @@ async function main() {
     const readBlock = async (n) => {
       const hash = await api.rpc.chain.getBlockHash(n);
       const at = await api.at(hash);
-      const [events, now, pending] = await Promise.all([at.query.system.events(), at.query.timestamp.now(),
-        api.rpc.author.pendingExtrinsics()]);
+      const [events, now, pending, weight] = await Promise.all([at.query.system.events(),
+        at.query.timestamp.now(), api.rpc.author.pendingExtrinsics(), at.query.system.blockWeight()]);
+      // The normal-class weight the block used (after refunds), in ms of the runtime's weights.
       const block = { number: n, timeMs: now.toNumber(), accepted: 0, rejected: 0, batches: 0,
-        pool: pending.length, lag: bestNumber - n, stored: 0 };
+        pool: pending.length, lag: bestNumber - n, stored: 0,
+        weightMs: weight.normal.refTime.toBigInt() / 1_000_000_000n };
       for (const { event } of events) {
         if (event.section === 'meters' && event.method === 'ReadingsIngested') {
           block.accepted += event.data.accepted.toNumber();
@@ -213,6 +215,7 @@ async function main() {
       acceptedPerBlock: { mean: mean(blocks.map((b) => b.accepted)), min: Math.min(...blocks.map((b) => b.accepted)),
         max: max(blocks.map((b) => b.accepted)) },
       batchesPerBlock: mean(blocks.map((b) => b.batches)),
+      normalWeightMs: mean(blocks.map((b) => Number(b.weightMs))),
       refused,
       storedPerS: storedDuring / elapsedS,
       gatewayBacklogGrowthPerS: (storedDuring - accepted) / elapsedS,
@@ -222,6 +225,11 @@ async function main() {
       finalityLag: { mean: mean(blocks.map((b) => b.lag)), max: max(blocks.map((b) => b.lag)) },
       topUpInclusionBlocks: { sent: topUps.length, included: included.length, max: max(included), all: included },
     };
+    // What a reading costs: the weight a block used, and its construction time, per reading.
+    const perBlock = report.acceptedPerBlock.mean;
+    report.weightPerReadingUs = perBlock > 0 ? (1000 * report.normalWeightMs) / perBlock : null;
+    report.constructionPerReadingUs = perBlock > 0 && report.blockConstructedMs !== null
+      ? (1000 * report.blockConstructedMs) / perBlock : null;
     printReport(report);
     if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
     if (opts['write-docs']) writeDocs(report);
@@ -251,7 +259,9 @@ function table(report) {
     `| ingest batches per block | ${f(report.batchesPerBlock, 2)} |`,
     `| readings refused on chain, why | ${reasons} |`,
     `| readings stored by the gateway | ${f(report.storedPerS)} /s; backlog grows ${f(report.gatewayBacklogGrowthPerS)} /s |`,
+    `| normal-class weight used per block (after refunds), mean | ${f(report.normalWeightMs)} ms of 1,500 |`,
     `| block construction (proposer), mean | ${f(report.blockConstructedMs)} ms |`,
+    `| per accepted reading: weight used; construction time | ${f(report.weightPerReadingUs)} µs; ${f(report.constructionPerReadingUs)} µs |`,
     `| block verification and import, mean | ${f(report.blockImportMs)} ms |`,
     `| transaction pool at finalized blocks | mean ${f(report.poolSize.mean)}, max ${report.poolSize.max} |`,
     `| finality lag (best - finalized, blocks) | mean ${f(report.finalityLag.mean)}, max ${report.finalityLag.max} |`,
