@@ -106,6 +106,8 @@ async function main() {
       nodeRpc: node.rpcUrl.replace(/^ws/, 'http'),
       args: ['--simulate', String(meters), '--interval', interval],
       logFile: join(dir, 'gateway.log'),
+      // It derives every simulated meter's key before it answers: minutes for 100,000.
+      timeoutMs: 60_000 + meters * 5,
     });
     cleanup.push(gateway.stop);
     const health = async () => (await (await fetch(`${gateway.url}/healthz`)).json());

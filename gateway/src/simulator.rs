@@ -381,31 +381,37 @@ impl Simulator {
 		if sent.is_empty() {
 			return Ok((0, ingestor.store().last_cursor()));
 		}
-		match ingestor.ingest(&sent) {
-			Ok(report) => {
-				let stored = report.new_count();
-				let cursor = report.last_cursor().unwrap_or_else(|| ingestor.store().last_cursor());
-				for ((state, known), meter) in round.states.iter_mut().zip(&known).zip(&self.meters)
-				{
-					if !known {
-						*state = meter.state;
+		// A round of more meters than one batch takes is stored a batch at a time.
+		let mut stored = 0;
+		let mut cursor = None;
+		for (index, chunk) in sent.chunks(crate::ingest::MAX_BATCH).enumerate() {
+			match ingestor.ingest(chunk) {
+				Ok(report) => {
+					stored += report.new_count();
+					cursor = report.last_cursor().or(cursor);
+				},
+				Err(err) => {
+					// The store holds the earlier batches of the round (or, on a conflict, another
+					// writer's readings): the meters resume from what it holds.
+					if index > 0 || matches!(err, IngestError::Store(StoreError::Conflict { .. })) {
+						if let Err(resume_err) = self.resume(ingestor.store()) {
+							tracing::error!(
+								"simulator: cannot resume meters from the store: {resume_err}"
+							);
+						}
 					}
-				}
-				round.readings = sent;
-				self.commit(round);
-				Ok((stored, cursor))
-			},
-			Err(err) => {
-				if matches!(err, IngestError::Store(StoreError::Conflict { .. })) {
-					if let Err(resume_err) = self.resume(ingestor.store()) {
-						tracing::error!(
-							"simulator: cannot resume meters from the store: {resume_err}"
-						);
-					}
-				}
-				Err(err)
-			},
+					return Err(err);
+				},
+			}
 		}
+		for ((state, known), meter) in round.states.iter_mut().zip(&known).zip(&self.meters) {
+			if !known {
+				*state = meter.state;
+			}
+		}
+		round.readings = sent;
+		self.commit(round);
+		Ok((stored, cursor.unwrap_or_else(|| ingestor.store().last_cursor())))
 	}
 }
 
@@ -551,6 +557,24 @@ mod tests {
 		let totals: BTreeSet<u64> =
 			per_meter.iter().map(|r| r[96].cumulative_wh - r[0].cumulative_wh).collect();
 		assert_eq!(totals.len(), count as usize);
+	}
+
+	#[test]
+	fn a_round_of_more_meters_than_a_batch_takes_is_stored_a_batch_at_a_time() {
+		// Before, a round was one batch: 10,005 meters never stored a reading ("batch of
+		// 10005 readings is larger than the limit of 10000"), nor did 100,000 in the load
+		// benchmark.
+		let count = crate::ingest::MAX_BATCH as u32 + 5;
+		let (_dir, ingestor) = setup(count);
+		let mut sim = Simulator::new(&config(count), ingestor.genesis(), ingestor.store()).unwrap();
+		for k in 0..2 {
+			let (stored, cursor) = sim.step(&ingestor, MIDNIGHT + k * QUARTER).unwrap();
+			assert_eq!(stored, count as usize);
+			assert_eq!(cursor, ingestor.store().last_cursor());
+		}
+		let last = |i| ingestor.store().last_reading(dev::dev_meter_id(i)).unwrap().unwrap();
+		assert_eq!(last(0).signed.reading.seq, 2);
+		assert_eq!(last(count - 1).signed.reading.seq, 2);
 	}
 
 	#[test]
