@@ -1,6 +1,6 @@
 // Starts a real wattcoin-node for a test and stops it again, whatever happens.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,9 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 60_000, basePat
   const [rpcPort, p2pPort] = [await freePort(), await freePort()];
   // A `basePath` given by the caller is the caller's to remove (to restart on the same state).
   const basePath = keptPath ?? mkdtempSync(join(tmpdir(), 'wattcoin-e2e-'));
+  // The log is opened at once: the node itself creates a base path only once it has read its
+  // chain spec (seconds for a spec of 100,000 meters).
+  mkdirSync(basePath, { recursive: true });
   const logFile = join(basePath, 'node.log');
   const log = createWriteStream(logFile);
   const args = ['--dev', '--base-path', basePath, '--rpc-port', String(rpcPort),
