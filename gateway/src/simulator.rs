@@ -561,9 +561,7 @@ mod tests {
 
 	#[test]
 	fn a_round_of_more_meters_than_a_batch_takes_is_stored_a_batch_at_a_time() {
-		// Before, a round was one batch: 10,005 meters never stored a reading ("batch of
-		// 10005 readings is larger than the limit of 10000"), nor did 100,000 in the load
-		// benchmark.
+		// Before, a round was one batch: 10,005 meters never stored a reading (over the limit).
 		let count = crate::ingest::MAX_BATCH as u32 + 5;
 		let (_dir, ingestor) = setup(count);
 		let mut sim = Simulator::new(&config(count), ingestor.genesis(), ingestor.store()).unwrap();
@@ -572,9 +570,8 @@ mod tests {
 			assert_eq!(stored, count as usize);
 			assert_eq!(cursor, ingestor.store().last_cursor());
 		}
-		let last = |i| ingestor.store().last_reading(dev::dev_meter_id(i)).unwrap().unwrap();
-		assert_eq!(last(0).signed.reading.seq, 2);
-		assert_eq!(last(count - 1).signed.reading.seq, 2);
+		let seq = |i| ingestor.store().last_reading(dev::dev_meter_id(i)).unwrap().unwrap().signed;
+		assert_eq!((seq(0).reading.seq, seq(count - 1).reading.seq), (2, 2));
 	}
 
 	#[test]

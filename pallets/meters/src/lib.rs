@@ -52,15 +52,11 @@
 
 //! ## Off-chain worker
 //! After every imported block the pallet's off-chain worker ([`offchain`]) relays readings from
-//! a meter gateway: it reads the gateway's base URL from PERSISTENT off-chain storage under
+//! a meter gateway whose base URL it reads from PERSISTENT off-chain storage under
 //! [`wattcoin_primitives::gateway::GATEWAY_URL_STORAGE_KEY`] (the node's `--meter-gateway`
-//! flag, or `offchain_localStorageSet` over RPC; none set: it does nothing), and under a lock
-//! ([`offchain::LOCK_KEY`]) so that runs never overlap, fetches
-//! `GET {url}/v1/readings?after={cursor}&limit={MaxBatch}` (SCALE, a
-//! [`offchain::HTTP_TIMEOUT_MS`] deadline), drops the readings the chain already has and
-//! those it would refuse (bad signatures included), and submits the rest as one authorized
-//! feeless `ingest_readings` transaction.
-//!
+//! flag; none set: it does nothing). Under a lock ([`offchain::LOCK_KEY`]) it fetches pages of
+//! `GET {url}/v1/readings`, signed as a relayer, drops what the chain has or would refuse, and
+//! submits as many authorized feeless `ingest_readings` batches as a block takes.
 //! Its cursor (PERSISTENT storage, [`offchain::CURSOR_KEY_PREFIX`] followed by the URL) is a
 //! *confirmed* one: it moves past a page only once the page holds nothing new for the chain,
 //! so readings whose transaction never lands are fetched and submitted again. A gateway that
@@ -597,15 +593,15 @@ pub mod pallet {
 		///
 		/// Origin: authorized by the call itself ([`Pallet::authorize_ingest`]): a general
 		/// transaction without signature, refused by the pool and by the block applying it
-		/// unless the chain would take every reading it carries, every signature verified.
-		/// Dispatch trusts that authorization and verifies no signature again. Feeless: transaction payment never charges an unsigned origin. The call is declared
-		/// `Pays::Yes` on purpose: submitted as a signed transaction it fails (`BadOrigin`)
-		/// and its signer pays the full fee, so it cannot be used to fill blocks for free.
+		/// unless the chain would take every reading it carries, every signature verified;
+		/// dispatch trusts that and verifies no signature again. Feeless: transaction payment
+		/// never charges an unsigned origin. Declared `Pays::Yes` on purpose: submitted signed
+		/// it fails (`BadOrigin`) and its signer pays the full fee, so nobody fills blocks free.
 		///
-		/// Refused readings are skipped with a `ReadingRejected` event; the batch as a whole
-		/// never fails. Events: `ReadingsIngested` (one per batch), `ReadingRejected`,
-		/// `TamperSuspected`, `ImplausibleReading`. Charged up front for every reading taken and
-		/// billed at the most billing can cost; refunded to what it did.
+		/// Refused readings are skipped with a `ReadingRejected` event; the batch never fails.
+		/// Events: `ReadingsIngested` (one per batch), `ReadingRejected`, `TamperSuspected`,
+		/// `ImplausibleReading`. Charged up front for every reading taken and billed at the most
+		/// billing can cost; refunded to what it did.
 		#[pallet::call_index(8)]
 		#[pallet::weight((
 			Pallet::<T>::ingest_weight_for(batch),

@@ -23,7 +23,7 @@ use wattcoin_primitives::{reading::SignedReading, MeterId};
 pub const MAX_BATCHES_PER_RUN: u32 = 8;
 
 /// How many batches of `MaxBatch` readings one block can take in its normal class (at least
-/// one, at most [`MAX_BATCHES_PER_RUN`]): [`batches_per_block`] with a full batch's worst case
+/// one, at most [`MAX_BATCHES_PER_RUN`]): `batches_per_block` with a full batch's worst case
 /// charged up front and its ordinary weight used (authorization and dispatch).
 pub fn max_batches<T: Config>() -> u32 {
 	let weights = T::BlockWeights::get();
