@@ -6,6 +6,7 @@ import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { wattcoinRpc } from './rpc.mjs';
 
 // fileURLToPath, not import.meta.dirname: the tests run on Node.js 18, which lacks it.
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -36,7 +37,7 @@ export function freePort() {
 
 /**
  * Starts `wattcoin-node --dev` on free ports in a temporary base path and connects
- * @polkadot/api to it. Returns { api, provider, rpcUrl, stop, logFile, exited, ... }.
+ * @polkadot/api to it (with Wattcoin's RPC methods, `api.rpc.wattcoin`). Returns { api, provider, rpcUrl, stop, logFile, exited, ... }.
  * The node's output goes to a log file whose path is printed when something fails.
  */
 export async function startDevNode({ extraArgs = [], timeoutMs = 60_000, basePath: keptPath, prometheusPort } = {}) {
@@ -112,7 +113,7 @@ async function connect(rpcUrl, exitInfo, timeoutMs, logFile) {
   const provider = new WsProvider(rpcUrl, false);
   await provider.connect();
   await waitFor(() => provider.isConnected, 10_000, 'the websocket');
-  const api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+  const api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true, rpc: wattcoinRpc });
   return { api, provider };
 }
 

@@ -2,9 +2,10 @@
 // the previous release's runtime (spec 101, as shipped: e2e/fixtures/README.md), carrying
 // meters, credit, tariffs and a vendor, relaying and billing readings, is upgraded with
 // sudo(system.setCode) to the runtime of this checkout. Its migrations must move every meter
-// (pallet-meters v0 -> v1: a rated power) and every vendor (pallet-wattcoin v0 -> v1: a
-// cash-out limit); blocks must keep being produced and finalized, and readings billed
-// exactly as the tariff says, across the upgrade.
+// (pallet-meters v0 -> v1: a rated power; v1 -> v2: indexed under its owner) and every vendor
+// (pallet-wattcoin v0 -> v1: a cash-out limit); blocks must keep being produced and finalized,
+// and readings billed exactly as the tariff says, across the upgrade. The node's `wattcoin`
+// RPC methods refuse the old runtime with a clear error and serve the new one.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { xxhashAsU8a } from '@polkadot/util-crypto';
 import { freePort, nodeBinary, repoRoot, sendAndWait, startDevNode, waitFor } from '../lib/node.mjs';
 import { allReadings, startGateway } from '../lib/gateway.mjs';
+import { RPC_ERROR } from '../lib/rpc.mjs';
 
 const WATT = 10n ** 12n;
 const FLAT_PRICE_PER_WH = 250_000_000n; // tariff 0: 0.25 WATT per kWh
@@ -24,7 +26,7 @@ const FLAT_METER = 1002; // flat tariff, 50 WATT at genesis
 const METER_CREDIT = 50n * WATT;
 const OLD_SPEC = 101;
 /** The spec of the runtime built from this checkout. */
-const NEW_SPEC = 103;
+const NEW_SPEC = 104;
 const OLD_RUNTIME = join(repoRoot, 'e2e', 'fixtures', `wattcoin_runtime-${OLD_SPEC}.compact.compressed.wasm`);
 
 /** The runtime of this checkout: $WATTCOIN_RUNTIME_WASM, else the release build's. */
@@ -141,9 +143,12 @@ describe('forkless runtime upgrade with storage migrations', () => {
     assert.equal(await storageVersion(api, 'Meters'), 0);
     assert.equal(await storageVersion(api, 'Wattcoin'), 0);
     await assertBilledByTheTariff(await finalizedWith(3, 'readings billed by the previous release'));
+    // The node's RPC needs runtime APIs the previous release lacks, and says so.
+    await assert.rejects(api.rpc.wattcoin.metersOf(alice.address), (err) =>
+      err.message.startsWith(`${RPC_ERROR.UNSUPPORTED}: `) && /spec 104 or later/.test(err.message));
   });
 
-  test('sudo(system.setCode) upgrades the live chain; the migrations move every meter and vendor', async () => {
+  test('sudo(system.setCode) upgrades the live chain; the migrations move and index every meter and move every vendor', async () => {
     metersBefore = new Map((await api.query.meters.meters.entries())
       .map(([key, value]) => [key.args[0].toNumber(), value.unwrap().toJSON()]));
     vendorsBefore = new Map((await api.query.wattcoin.vendors.entries())
@@ -184,7 +189,7 @@ describe('forkless runtime upgrade with storage migrations', () => {
     }, 60_000, 'a block after the upgrade');
     await waitFor(async () => api.runtimeVersion.specVersion.toNumber() === NEW_SPEC, 30_000,
       '@polkadot/api to load the new metadata');
-    assert.equal(await storageVersion(api, 'Meters', migrated), 1);
+    assert.equal(await storageVersion(api, 'Meters', migrated), 2);
     assert.equal(await storageVersion(api, 'Wattcoin', migrated), 1);
 
     const after = await api.at(migrated);
@@ -200,6 +205,16 @@ describe('forkless runtime upgrade with storage migrations', () => {
       assert.deepEqual(now.key.toJSON(), before.key);
       assert.equal(now.readingsFromMs.toNumber(), before.readingsFromMs);
     }
+    // v2: every meter indexed under its owner, as the RPC lists them.
+    const index = await after.query.meters.ownerMeters.keys();
+    assert.equal(index.length, metersBefore.size, 'one index entry per meter');
+    for (const key of index) {
+      const [owner, meter] = key.args;
+      assert.equal(owner.toString(), metersBefore.get(meter.toNumber())?.owner, `meter ${meter} indexed under its owner`);
+    }
+    const listed = (await api.rpc.wattcoin.metersOf(alice.address, null, migrated)).toJSON().meters;
+    const owned = [...metersBefore].filter(([, m]) => m.owner === alice.address).map(([id]) => id);
+    assert.deepEqual([...listed].sort(), owned.sort());
     const vendorsAfter = await after.query.wattcoin.vendors.entries();
     assert.equal(vendorsAfter.length, vendorsBefore.size, 'no vendor lost');
     for (const [key, value] of vendorsAfter) {

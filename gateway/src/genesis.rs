@@ -1,10 +1,8 @@
 //! The chain's genesis hash: given on the command line, or asked of a node over JSON-RPC
 //! (`chain_getBlockHash` with param `0`) at startup.
 
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::{body::Bytes, header, Request, Uri};
-use hyper_util::{client::legacy::Client, rt::TokioExecutor};
-use serde::Deserialize;
+use crate::cli::websocket_url;
+use hyper::Uri;
 use sp_core::H256;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -13,8 +11,6 @@ use tokio::sync::watch;
 pub const RPC_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long to wait between two attempts.
 pub const RPC_RETRY: Duration = Duration::from_secs(2);
-/// The largest RPC answer read.
-const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
 /// Parses a `0x`-prefixed, 32-byte hex hash.
 pub fn parse_h256(text: &str) -> Result<H256, String> {
@@ -41,54 +37,21 @@ pub fn parse_rpc_url(text: &str) -> Result<Uri, String> {
 	Ok(uri)
 }
 
-#[derive(Deserialize)]
-struct RpcResponse {
-	#[serde(default)]
-	result: Option<serde_json::Value>,
-	#[serde(default)]
-	error: Option<serde_json::Value>,
-}
-
-/// Asks the node at `url` for block 0's hash, once.
+/// Asks the node at `url` for block 0's hash, once: `chain_getBlockHash(0)` over a WebSocket,
+/// with subxt's JSON-RPC client (the one the chain follower uses).
 pub async fn fetch_genesis_hash(url: &Uri, timeout: Duration) -> Result<H256, String> {
-	let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-	let body = serde_json::json!({
-		"jsonrpc": "2.0",
-		"id": 1,
-		"method": "chain_getBlockHash",
-		"params": [0],
-	});
-	let request = Request::post(url.clone())
-		.header(header::CONTENT_TYPE, "application/json")
-		.body(Full::new(Bytes::from(body.to_string())))
-		.map_err(|e| format!("cannot build the request: {e}"))?;
-	let exchange = async {
-		let response = client.request(request).await.map_err(|e| format!("{e:?}"))?;
-		let status = response.status();
-		let bytes = Limited::new(response.into_body(), MAX_RESPONSE_BYTES)
-			.collect()
+	let ws = websocket_url(url);
+	let ask = async {
+		let client = subxt::rpcs::RpcClient::from_insecure_url(&ws)
 			.await
-			.map_err(|e| format!("reading the answer: {e}"))?
-			.to_bytes();
-		if !status.is_success() {
-			return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&bytes)));
-		}
-		Ok(bytes)
+			.map_err(|e| format!("cannot connect to {ws}: {e}"))?;
+		let hash: Option<H256> = client
+			.request("chain_getBlockHash", subxt::rpcs::rpc_params![0u32])
+			.await
+			.map_err(|e| format!("the node answered an error: {e}"))?;
+		hash.ok_or_else(|| "the node has no block 0 yet".to_string())
 	};
-	let bytes = tokio::time::timeout(timeout, exchange)
-		.await
-		.map_err(|_| format!("no answer within {timeout:?}"))??;
-	let response: RpcResponse = serde_json::from_slice(&bytes)
-		.map_err(|e| format!("not a JSON-RPC answer: {e}: {}", String::from_utf8_lossy(&bytes)))?;
-	if let Some(error) = response.error {
-		return Err(format!("the node answered an error: {error}"));
-	}
-	match response.result {
-		Some(serde_json::Value::String(hash)) => {
-			parse_h256(&hash).map_err(|e| format!("bad block hash {hash:?}: {e}"))
-		},
-		other => Err(format!("expected a block hash, got {other:?}")),
-	}
+	tokio::time::timeout(timeout, ask).await.map_err(|_| format!("no answer within {timeout:?}"))?
 }
 
 /// Asks the node at `url` for the genesis hash until it answers, logging every failure and

@@ -514,58 +514,48 @@ async fn simulated_meters_are_served_and_resume_after_a_restart() {
 	}
 }
 
-/// A fake node: answers `chain_getBlockHash` after failing the first `failures` requests.
+/// A fake node (a jsonrpsee WebSocket server): answers `chain_getBlockHash(0)` with an error,
+/// then with no block, then with the genesis hash.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_genesis_hash_comes_from_the_node_after_retries() {
-	use axum::{response::IntoResponse, routing::post, Json, Router};
+	use jsonrpsee::{server::Server, types::ErrorObjectOwned, RpcModule};
 	use std::sync::{
 		atomic::{AtomicUsize, Ordering},
 		Arc,
 	};
 	use wattcoin_gateway::genesis::{fetch_genesis_hash, wait_for_genesis_hash};
 
+	// Nothing listening: a connection error, said so.
+	let dead: hyper::Uri = "http://127.0.0.1:9/".parse().unwrap();
+	let err = fetch_genesis_hash(&dead, Duration::from_secs(5)).await.unwrap_err();
+	assert!(err.contains("cannot connect to ws://127.0.0.1:9"), "{err}");
+
 	let calls = Arc::new(AtomicUsize::new(0));
-	let seen = calls.clone();
-	let app = Router::new().route(
-		"/",
-		post(move |Json(request): Json<Value>| {
-			let calls = seen.clone();
-			async move {
-				assert_eq!(request["method"], "chain_getBlockHash");
-				assert_eq!(request["params"], json!([0]));
-				let (status, body) = match calls.fetch_add(1, Ordering::SeqCst) {
-					0 => (StatusCode::SERVICE_UNAVAILABLE, "starting".to_string()),
-					1 => (
-						StatusCode::OK,
-						r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"not yet"}}"#
-							.to_string(),
-					),
-					2 => (StatusCode::OK, r#"{"jsonrpc":"2.0","id":1,"result":null}"#.to_string()),
-					_ => (
-						StatusCode::OK,
-						json!({ "jsonrpc": "2.0", "id": 1, "result": format!("{GENESIS:?}") })
-							.to_string(),
-					),
-				};
-				(status, [("content-type", "application/json")], body).into_response()
+	let mut module = RpcModule::new(calls.clone());
+	module
+		.register_method("chain_getBlockHash", |params, calls, _| {
+			assert_eq!(params.parse::<(u32,)>().unwrap(), (0,));
+			match calls.fetch_add(1, Ordering::SeqCst) {
+				0 => Err(ErrorObjectOwned::owned(-32000, "not yet", None::<()>)),
+				1 => Ok(None),
+				_ => Ok(Some(format!("{GENESIS:?}"))),
 			}
-		}),
-	);
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-	let url: hyper::Uri = format!("http://{}/", listener.local_addr().unwrap()).parse().unwrap();
-	let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+		})
+		.unwrap();
+	let server = Server::builder().build("127.0.0.1:0").await.unwrap();
+	let url: hyper::Uri = format!("http://{}/", server.local_addr().unwrap()).parse().unwrap();
+	let handle = server.start(module);
 
 	let err = fetch_genesis_hash(&url, Duration::from_secs(5)).await.unwrap_err();
-	assert!(err.contains("503"), "{err}");
-	let err = fetch_genesis_hash(&url, Duration::from_secs(5)).await.unwrap_err();
 	assert!(err.contains("not yet"), "{err}");
+	let err = fetch_genesis_hash(&url, Duration::from_secs(5)).await.unwrap_err();
+	assert!(err.contains("no block 0"), "{err}");
 	let (_stop, mut shutdown) = tokio::sync::watch::channel(false);
 	let hash = wait_for_genesis_hash(&url, Duration::from_millis(10), &mut shutdown).await;
 	assert_eq!(hash, Some(GENESIS));
-	assert_eq!(calls.load(Ordering::SeqCst), 4);
+	assert_eq!(calls.load(Ordering::SeqCst), 3);
 
 	// A shutdown while waiting ends the wait.
-	let dead: hyper::Uri = "http://127.0.0.1:9/".parse().unwrap();
 	let (stop, mut shutdown) = tokio::sync::watch::channel(false);
 	let waiting = tokio::spawn(async move {
 		wait_for_genesis_hash(&dead, Duration::from_millis(10), &mut shutdown).await
@@ -576,5 +566,5 @@ async fn the_genesis_hash_comes_from_the_node_after_retries() {
 		tokio::time::timeout(Duration::from_secs(10), waiting).await.unwrap().unwrap(),
 		None
 	);
-	server.abort();
+	handle.stop().unwrap();
 }

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use hyper::StatusCode;
-use serde_json::json;
 use sp_core::Pair;
 use std::{
 	io::{BufRead, BufReader},
@@ -277,28 +276,24 @@ async fn sigterm_stops_cleanly_and_keeps_everything() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn node_rpc_is_asked_for_the_genesis_hash_until_it_answers() {
-	use axum::{response::IntoResponse, routing::post, Router};
+	use jsonrpsee::{server::Server, types::ErrorObjectOwned, RpcModule};
 	use std::sync::atomic::{AtomicUsize, Ordering};
 
+	// A fake node (a JSON-RPC WebSocket server, as the node's): not ready twice, then the hash.
 	let calls = Arc::new(AtomicUsize::new(0));
-	let counter = calls.clone();
-	let app = Router::new().route(
-		"/",
-		post(move || {
-			let calls = counter.clone();
-			async move {
-				if calls.fetch_add(1, Ordering::SeqCst) < 2 {
-					(StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
-				} else {
-					axum::Json(json!({ "jsonrpc": "2.0", "id": 1, "result": GENESIS_HEX }))
-						.into_response()
-				}
+	let mut module = RpcModule::new(calls.clone());
+	module
+		.register_method("chain_getBlockHash", |_, calls, _| {
+			if calls.fetch_add(1, Ordering::SeqCst) < 2 {
+				Err(ErrorObjectOwned::owned(-32000, "not ready", None::<()>))
+			} else {
+				Ok(GENESIS_HEX.to_string())
 			}
-		}),
-	);
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+		})
+		.unwrap();
+	let listener = Server::builder().build("127.0.0.1:0").await.unwrap();
 	let node = format!("http://{}", listener.local_addr().unwrap());
-	let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+	let server = listener.start(module);
 
 	let dir = tempfile::tempdir().unwrap();
 	let (db, meters) = paths(dir.path());
@@ -314,7 +309,7 @@ async fn node_rpc_is_asked_for_the_genesis_hash_until_it_answers() {
 	assert_eq!(reply.status, StatusCode::CREATED);
 	gateway.signal(libc::SIGINT);
 	assert!(gateway.wait(Duration::from_secs(60)).success());
-	server.abort();
+	server.stop().unwrap();
 }
 
 /// Runs the binary expecting it to exit by itself within `timeout`; its status and stderr.

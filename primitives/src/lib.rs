@@ -14,6 +14,7 @@ extern crate alloc;
 
 pub mod feed_auth;
 pub mod gateway;
+pub mod meters_api;
 pub mod prepaid_api;
 pub mod reading;
 pub mod traits;

@@ -18,8 +18,8 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Prepaid, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Meters, Nonce, Prepaid,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -145,11 +145,41 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl wattcoin_primitives::prepaid_api::PrepaidApi<Block, Balance> for Runtime {
 		fn meter_status(
 			meter: wattcoin_primitives::MeterId,
 		) -> Option<wattcoin_primitives::prepaid_api::PrepaidStatus<Balance>> {
 			Prepaid::meter_status(meter)
+		}
+
+		fn quote(
+			meter: wattcoin_primitives::MeterId,
+			energy_wh: wattcoin_primitives::WattHours,
+		) -> Option<wattcoin_primitives::prepaid_api::Quote<Balance>> {
+			Prepaid::quote(meter, energy_wh)
+		}
+
+		fn announced_changes(
+			meter: wattcoin_primitives::MeterId,
+		) -> Vec<wattcoin_primitives::prepaid_api::AnnouncedChange<Balance>> {
+			Prepaid::announced_changes(meter)
+		}
+	}
+
+	impl wattcoin_primitives::meters_api::MetersApi<Block, AccountId> for Runtime {
+		fn meters_of(
+			owner: AccountId,
+			after: Option<wattcoin_primitives::MeterId>,
+			limit: u32,
+		) -> wattcoin_primitives::meters_api::MetersPage {
+			Meters::meters_of(&owner, after, limit)
+		}
+
+		fn meter(
+			meter: wattcoin_primitives::MeterId,
+		) -> Option<wattcoin_primitives::meters_api::MeterView<AccountId>> {
+			Meters::meter_view(meter)
 		}
 	}
 

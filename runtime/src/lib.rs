@@ -64,7 +64,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("wattcoin"),
 	impl_name: alloc::borrow::Cow::Borrowed("wattcoin-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -174,6 +174,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// guarded by its pallet's storage version (`docs/upgrades.md`).
 type Migrations = (
 	pallet_meters::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_meters::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_wattcoin::migrations::v1::MigrateV0ToV1<Runtime>,
 );
 

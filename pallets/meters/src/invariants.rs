@@ -1,7 +1,9 @@
 //! The pallet's invariants, checked by `try_state` (and after every unit test).
 
 use crate::{
-	pallet::{Config, MeterCount, MeterMetadata, Meters, Operators, ReadingsUnderReview},
+	pallet::{
+		Config, MeterCount, MeterMetadata, Meters, Operators, OwnerMeters, ReadingsUnderReview,
+	},
 	Pallet,
 };
 use frame_support::ensure;
@@ -16,14 +18,19 @@ impl<T: Config> Pallet<T> {
 	/// - a meter without baseline has no last reading;
 	/// - a meter has a reading under review exactly while it is `Implausible`: the reading is
 	///   its last link, taken after its last billed reading and above its mark;
-	/// - every meter's rated power is positive.
+	/// - every meter's rated power is positive;
+	/// - [`OwnerMeters`] holds exactly `(owner, meter)` for every registered meter.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 
 		let mut per_operator: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		let mut meters: u32 = 0;
-		for (_, info) in Meters::<T>::iter() {
+		for (meter, info) in Meters::<T>::iter() {
 			meters = meters.checked_add(1).ok_or("more meters than a u32 counts")?;
+			ensure!(
+				OwnerMeters::<T>::contains_key(&info.owner, meter),
+				"a meter is missing from its owner's index"
+			);
 			ensure!(
 				Operators::<T>::contains_key(&info.operator),
 				"a meter's operator is not licensed"
@@ -58,6 +65,15 @@ impl<T: Config> Pallet<T> {
 				"an operator's meter count is not the number of its meters"
 			);
 		}
+		let mut indexed: u32 = 0;
+		for (owner, meter) in OwnerMeters::<T>::iter_keys() {
+			indexed = indexed.saturating_add(1);
+			ensure!(
+				Meters::<T>::get(meter).is_some_and(|info| info.owner == owner),
+				"the owner index lists a meter its account does not own"
+			);
+		}
+		ensure!(indexed == meters, "the owner index is not one entry per meter");
 		for meter in ReadingsUnderReview::<T>::iter_keys() {
 			ensure!(Meters::<T>::contains_key(meter), "a reading under review of no meter");
 		}

@@ -92,6 +92,7 @@ mod review;
 #[cfg(test)]
 mod tests;
 pub mod types;
+mod views;
 pub mod weights;
 
 /// Log target of this pallet.
@@ -120,7 +121,8 @@ pub mod pallet {
 	/// The in-code storage version.
 	///
 	/// 1: `MeterInfo` carries the meter's `rated_power_w` ([`crate::migrations::v1`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: [`OwnerMeters`] indexes the meters of each owner ([`crate::migrations::v2`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -224,6 +226,21 @@ pub mod pallet {
 	/// How many meters are registered.
 	#[pallet::storage]
 	pub type MeterCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// The meters each account owns: an entry `(owner, meter)` exactly while `meter` is
+	/// registered with that owner. Kept by registration, `set_owner` and `decommission`; read
+	/// by wallets through [`Pallet::meters_of`] (the `MetersApi` runtime API), never by
+	/// ingestion.
+	#[pallet::storage]
+	pub type OwnerMeters<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		MeterId,
+		(),
+		OptionQuery,
+	>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -511,14 +528,7 @@ pub mod pallet {
 			new_owner: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::mutate_own_meter(&who, meter, |info| {
-				ensure!(info.status != MeterStatus::Implausible, Error::<T>::ReadingUnderReview);
-				if info.owner != new_owner {
-					T::Lifecycle::on_owner_change(meter, &info.owner, &new_owner)?;
-				}
-				let old_owner = core::mem::replace(&mut info.owner, new_owner.clone());
-				Ok(Event::OwnerChanged { meter, old_owner, new_owner })
-			})
+			Self::do_set_owner(&who, meter, new_owner)
 		}
 
 		/// Suspend the active meter `meter`: its readings are refused until it is resumed.
@@ -572,21 +582,7 @@ pub mod pallet {
 		)]
 		pub fn decommission(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let info = Meters::<T>::get(meter).ok_or(Error::<T>::UnknownMeter)?;
-			ensure!(info.operator == who, Error::<T>::NotMeterOperator);
-			ensure!(info.status != MeterStatus::Implausible, Error::<T>::ReadingUnderReview);
-			T::Lifecycle::on_decommission(meter, &info.owner)?;
-			Meters::<T>::remove(meter);
-			MeterMetadata::<T>::remove(meter);
-			MeterCount::<T>::mutate(|count| *count = count.saturating_sub(1));
-			Operators::<T>::mutate(&info.operator, |operator| match operator {
-				Some(operator) => operator.meters = operator.meters.saturating_sub(1),
-				None => {
-					frame_support::defensive!("a meter's operator is always licensed");
-				},
-			});
-			Self::deposit_event(Event::MeterDecommissioned { meter, operator: info.operator });
-			Ok(())
+			Self::do_decommission(&who, meter)
 		}
 
 		/// Ingest a batch of signed readings (see the crate documentation for the rules).
@@ -635,22 +631,7 @@ pub mod pallet {
 			to: T::AccountId,
 		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			let mut info = Meters::<T>::get(meter).ok_or(Error::<T>::UnknownMeter)?;
-			ensure!(info.operator != to, Error::<T>::SameOperator);
-			let mut new_operator = Operators::<T>::get(&to).ok_or(Error::<T>::NotOperator)?;
-			new_operator.meters =
-				new_operator.meters.checked_add(1).ok_or(Error::<T>::TooManyMeters)?;
-			Operators::<T>::insert(&to, new_operator);
-			Operators::<T>::mutate(&info.operator, |operator| match operator {
-				Some(operator) => operator.meters = operator.meters.saturating_sub(1),
-				None => {
-					frame_support::defensive!("a meter's operator is always licensed");
-				},
-			});
-			let from = core::mem::replace(&mut info.operator, to.clone());
-			Meters::<T>::insert(meter, info);
-			Self::deposit_event(Event::MeterTransferred { meter, from, to });
-			Ok(())
+			Self::do_force_transfer(meter, to)
 		}
 
 		/// Set the rated power of `meter` to `rated_power_w` watts: the most power the meter

@@ -1,13 +1,15 @@
-//! A meter's prepaid status for the `PrepaidApi` runtime API (what wallets and the web app
-//! show a household): credit, debt, emergency credit, supply state, the tariff in force, what
-//! the credit buys and a forecast of the days it lasts.
+//! What the `PrepaidApi` runtime API tells wallets and the web app about a meter: its prepaid
+//! status (credit, debt, emergency credit, supply state, the tariff in force, what the credit
+//! buys and a forecast of the days it lasts), the changes of its terms announced, and what an
+//! amount of energy costs it now.
 
-use crate::{pallet::*, pricing, pricing::Rates};
+use crate::{pallet::*, pricing, pricing::Rates, types::TariffVersion};
+use alloc::vec::Vec;
 use sp_runtime::traits::{SaturatedConversion, Saturating, Zero};
 use wattcoin_primitives::{
-	prepaid_api::{PrepaidStatus, TariffInForce},
+	prepaid_api::{AnnouncedChange, PrepaidStatus, Quote, TariffInForce},
 	traits::MeterRegistry,
-	MeterId,
+	MeterId, Moment, WattHours,
 };
 
 impl<T: Config> Pallet<T> {
@@ -67,5 +69,64 @@ impl<T: Config> Pallet<T> {
 		let daily: u128 = daily.saturated_into();
 		status.projected_days_left = credit.checked_div(daily).map(|d| d.saturated_into());
 		Some(status)
+	}
+
+	/// What `energy_wh` costs `meter` if consumed now, for the `PrepaidApi` runtime API: priced
+	/// as billing prices a reading (`pricing::energy_cost`, the meter's block counter
+	/// continued) over one millisecond from now, at the tariff in force. `None` if the meter is
+	/// not registered or has no tariff in force.
+	pub fn quote(meter: MeterId, energy_wh: WattHours) -> Option<Quote<BalanceOf<T>>> {
+		T::Meters::meter(meter)?;
+		let account = MeterAccounts::<T>::get(meter).unwrap_or_default();
+		let now = Self::now();
+		let tariff = Self::tariff_id_at(&account, now)?;
+		let params = Self::params_at(&account, now)?;
+		let timeline = [(now, Rates::new(&params))];
+		let charge = pricing::energy_cost(
+			&timeline,
+			now,
+			now.saturating_add(1),
+			energy_wh,
+			account.tier_counter,
+		);
+		let cost: BalanceOf<T> = (charge.milli / pricing::MILLI_PER_UNIT).saturated_into();
+		Some(Quote { tariff, energy_wh, cost, covered_by_credit: cost <= account.credit })
+	}
+
+	/// The changes of `meter`'s terms announced after now, by time, for the `PrepaidApi`
+	/// runtime API: the versions of its tariff taking effect later (up to a switch), then the
+	/// switch to another tariff and that tariff's later versions. Empty for an unknown meter.
+	pub fn announced_changes(meter: MeterId) -> Vec<AnnouncedChange<BalanceOf<T>>> {
+		let mut changes = Vec::new();
+		let Some(account) = MeterAccounts::<T>::get(meter) else { return changes };
+		let now = Self::now();
+		let switch = account.next_tariff.filter(|(_, at)| *at > now);
+		let mut announce = |tariff, switch, version: &TariffVersionOf<T>| {
+			changes.push(AnnouncedChange {
+				effective_from: version.effective_from,
+				tariff,
+				switch,
+				price_per_kwh: version.params.price_per_kwh,
+				standing_charge_per_day: version.params.standing_charge_per_day,
+			})
+		};
+		if let Some(id) = Self::tariff_id_at(&account, now) {
+			let until = switch.map_or(Moment::MAX, |(_, at)| at);
+			for version in Tariffs::<T>::get(id).iter().flat_map(|t| t.versions.iter()) {
+				if version.effective_from > now && version.effective_from < until {
+					announce(id, false, version);
+				}
+			}
+		}
+		if let Some((id, at)) = switch {
+			let Some(tariff) = Tariffs::<T>::get(id) else { return changes };
+			if let Some(version) = tariff.version_at(at) {
+				announce(id, true, &TariffVersion { effective_from: at, ..version.clone() });
+			}
+			for version in tariff.versions.iter().filter(|v| v.effective_from > at) {
+				announce(id, false, version);
+			}
+		}
+		changes
 	}
 }

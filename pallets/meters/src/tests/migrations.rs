@@ -1,7 +1,10 @@
 //! The storage migrations, run on meters written in the layout they migrate from.
 
 use super::*;
-use crate::migrations::v1::{v0, MigrateV0ToV1};
+use crate::migrations::{
+	v1::{v0, MigrateV0ToV1},
+	v2::MigrateV1ToV2,
+};
 use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
 fn v0_meter(device: &Device, status: MeterStatus, last_seq: u64) -> v0::MeterInfo<u64> {
@@ -36,8 +39,10 @@ fn v1_gives_every_meter_the_default_rated_power_and_keeps_the_rest() {
 		MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		#[cfg(feature = "try-runtime")]
 		MigrateV0ToV1::<Test>::post_upgrade(state).unwrap();
-
 		assert_eq!(PalletMeters::on_chain_storage_version(), StorageVersion::new(1));
+		// And on to version 2, as the runtime's migrations run them in one upgrade.
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(PalletMeters::on_chain_storage_version(), StorageVersion::new(2));
 		for (meter, old) in [(M1, active), (M2, tampered)] {
 			let new = info(meter);
 			assert_eq!(new.rated_power_w, DEFAULT_RATED_POWER_W);
@@ -57,14 +62,44 @@ fn v1_gives_every_meter_the_default_rated_power_and_keeps_the_rest() {
 }
 
 #[test]
-fn v1_runs_once() {
+fn v1_and_v2_run_once() {
 	let (ext, _) = one_meter();
 	ext.build_and_execute(|| {
-		// A chain started with this code is at version 1 from genesis: nothing to do.
-		assert_eq!(PalletMeters::on_chain_storage_version(), StorageVersion::new(1));
+		// A chain started with this code is at version 2 from genesis: nothing to do.
+		assert_eq!(PalletMeters::on_chain_storage_version(), StorageVersion::new(2));
 		let before = info(M1);
 		MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(info(M1), before);
-		assert_eq!(PalletMeters::on_chain_storage_version(), StorageVersion::new(1));
+		assert_eq!(PalletMeters::on_chain_storage_version(), StorageVersion::new(2));
+	});
+}
+
+#[test]
+fn v2_indexes_every_meter_under_its_owner() {
+	let (ext, _) = one_meter();
+	ext.build_and_execute(|| {
+		// A chain written by version 1: meters, no index.
+		let key = Device::ed25519(2).public();
+		assert_ok!(PalletMeters::register_meter(
+			signed(ALICE),
+			M2,
+			key,
+			OTHER_OWNER,
+			metadata(b"")
+		));
+		let _ = OwnerMeters::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(1).put::<PalletMeters>();
+		assert!(PalletMeters::do_try_state().is_err(), "the index is missing");
+
+		#[cfg(feature = "try-runtime")]
+		let state = MigrateV1ToV2::<Test>::pre_upgrade().unwrap();
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		#[cfg(feature = "try-runtime")]
+		MigrateV1ToV2::<Test>::post_upgrade(state).unwrap();
+
+		assert_eq!(PalletMeters::on_chain_storage_version(), StorageVersion::new(2));
+		assert_eq!(PalletMeters::meters_of(&OWNER, None, 10).meters, vec![M1]);
+		assert_eq!(PalletMeters::meters_of(&OTHER_OWNER, None, 10).meters, vec![M2]);
 	});
 }

@@ -143,6 +143,7 @@ fn baseline(device: &Device) {
 mod authorization;
 mod ingestion;
 mod migrations;
+mod owners;
 mod payees;
 mod plausibility;
 mod registry;
