@@ -42,5 +42,6 @@ mod schema;
 pub mod server;
 pub mod simulator;
 pub mod store;
+pub mod supply;
 
 pub use server::{Config, Gateway};

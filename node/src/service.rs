@@ -26,9 +26,16 @@ type GrandpaBlockImport =
 	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
 type GrandpaLinkHalf = sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>;
 
-/// GRANDPA produces a justification at least once per this many blocks, so that light
-/// clients and warp sync can follow finality without the whole vote history.
+/// A block imported from the network needs GRANDPA's justification at least once per this
+/// many blocks, so that light clients and warp sync can follow finality without the whole vote
+/// history.
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
+
+/// GRANDPA keeps the justification of every block it finalizes by a commit (a period of one
+/// block): meters verify their supply command against a finalized block's justification, so
+/// the newest finalized block must have one (`docs/protocol.md`, "Supply commands"). A
+/// justification is about 200 bytes a validator.
+const GRANDPA_JUSTIFICATION_GENERATION_PERIOD: u32 = 1;
 
 /// The parts shared by the node and its offline subcommands (check-block, revert, ...).
 pub type Service = sc_service::PartialComponents<
@@ -313,7 +320,7 @@ pub fn new_full<
 		let keystore = role.is_authority().then(|| keystore_container.keystore());
 		let grandpa_config = sc_consensus_grandpa::Config {
 			gossip_duration: Duration::from_millis(333),
-			justification_generation_period: GRANDPA_JUSTIFICATION_PERIOD,
+			justification_generation_period: GRANDPA_JUSTIFICATION_GENERATION_PERIOD,
 			name: Some(name),
 			observer_enabled: false,
 			keystore,

@@ -175,6 +175,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_meters::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_meters::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_prepaid::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_wattcoin::migrations::v1::MigrateV0ToV1<Runtime>,
 );
 

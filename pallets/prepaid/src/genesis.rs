@@ -61,6 +61,7 @@ impl<T: Config> Pallet<T> {
 					&params,
 					Pallet::<T>::protected(&params, 0),
 				);
+				Pallet::<T>::order_supply(*meter, account.supply);
 			}
 			MeterAccounts::<T>::insert(meter, account);
 		}

@@ -11,8 +11,10 @@ impl<T: Config> Pallet<T> {
 		use alloc::collections::btree_map::BTreeMap;
 		let mut credit = BalanceOf::<T>::zero();
 		let mut on_tariff: BTreeMap<TariffId, u32> = BTreeMap::new();
-		for (_, a) in MeterAccounts::<T>::iter() {
+		for (meter, a) in MeterAccounts::<T>::iter() {
 			credit = credit.checked_add(&a.credit).ok_or("credit sum overflows")?;
+			let ordered = SupplyOrders::<T>::get(meter).unwrap_or(SupplyState::Connected);
+			ensure!(ordered == a.supply, "SupplyOrders is not the meter's supply state");
 			ensure!(a.remainder_milli < 1000, "remainder below one unit");
 			ensure!(a.emergency_used <= a.emergency_granted, "emergency used within granted");
 			if matches!(a.supply, SupplyState::Emergency | SupplyState::Disconnected) {
@@ -32,6 +34,10 @@ impl<T: Config> Pallet<T> {
 				ensure!(a.tariff != Some(id), "a switch to the same tariff");
 				*on_tariff.entry(id).or_default() += 1;
 			}
+		}
+		for (meter, supply) in SupplyOrders::<T>::iter() {
+			ensure!(supply != SupplyState::Connected, "SupplyOrders holds a Connected meter");
+			ensure!(MeterAccounts::<T>::contains_key(meter), "a supply order of no account");
 		}
 		let mut revenue = BalanceOf::<T>::zero();
 		for (_, r) in Revenue::<T>::iter() {

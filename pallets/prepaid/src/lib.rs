@@ -91,6 +91,7 @@ mod genesis;
 mod impl_meter_hooks;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod settlement;
@@ -101,6 +102,9 @@ mod tariffs;
 mod tests;
 
 pub use weights::WeightInfo;
+
+/// Log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::prepaid";
 
 /// What benchmarks need from the runtime: an operator and a registered meter, which
 /// pallet-meters (not this pallet) owns.
@@ -155,7 +159,11 @@ pub mod pallet {
 	pub type MeterAccountOf<T> = MeterAccount<BalanceOf<T>>;
 	type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version.
+	///
+	/// 1: [`SupplyOrders`] holds the supply state of every meter not `Connected`
+	/// ([`crate::migrations::v1`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -233,6 +241,18 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type MeterAccounts<T: Config> =
 		StorageMap<_, Blake2_128Concat, MeterId, MeterAccountOf<T>, OptionQuery>;
+
+	/// The supply state the chain orders each meter's switch to, for the meters themselves:
+	/// present exactly while the meter's supply is not `Connected` (a copy of
+	/// `MeterAccounts::supply`, written only when it changes).
+	///
+	/// Meters verify their supply command against this entry: a storage proof of its key
+	/// (present: this state; absent: `Connected`) under a finalized block's state root. Its key
+	/// and one-byte value stay fixed whatever else a meter's account holds
+	/// (`docs/protocol.md`, "Supply commands").
+	#[pallet::storage]
+	pub type SupplyOrders<T: Config> =
+		StorageMap<_, Blake2_128Concat, MeterId, SupplyState, OptionQuery>;
 
 	/// Revenue of each operator held in the pot, not yet withdrawn.
 	#[pallet::storage]

@@ -109,6 +109,7 @@ impl<T: Config> Pallet<T> {
 			Self::release_tariff(id);
 		}
 		MeterAccounts::<T>::remove(meter);
+		SupplyOrders::<T>::remove(meter);
 		Self::deposit_event(Event::MeterClosed {
 			meter,
 			owner: owner.clone(),

@@ -6,6 +6,9 @@
 //! and only on information at most [`Config::MaxDisconnectionLag`] old: a backlog of readings
 //! uploaded after an outage, or a meter whose clock runs behind, never cuts a household off.
 //! Top-ups, emergency credit and readings are all judged on the same time base, the block's.
+//!
+//! Every change is also published in [`SupplyOrders`], the entry a meter proves its supply
+//! command against.
 
 use crate::{pallet::*, pricing, types::*};
 use frame_support::traits::Get;
@@ -54,6 +57,17 @@ impl<T: Config> Pallet<T> {
 			}
 			Self::deposit_event(Event::SupplyChanged { meter, from: account.supply, to });
 			account.supply = to;
+			Self::order_supply(meter, to);
+		}
+	}
+
+	/// Publishes `supply` for the meter to read ([`SupplyOrders`]): an entry unless it is
+	/// `Connected`.
+	pub(crate) fn order_supply(meter: MeterId, supply: SupplyState) {
+		if supply == SupplyState::Connected {
+			SupplyOrders::<T>::remove(meter);
+		} else {
+			SupplyOrders::<T>::insert(meter, supply);
 		}
 	}
 }

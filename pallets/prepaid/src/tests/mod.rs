@@ -25,6 +25,7 @@ mod genesis;
 mod invariants;
 mod lifecycle;
 mod notice;
+mod orders;
 mod payees;
 mod status;
 mod supply;
