@@ -1,6 +1,7 @@
 // The whole reading path: simulated meters sign readings, the gateway stores them, the
 // node's off-chain worker relays them in authorized feeless transactions, the runtime
-// verifies and bills them, and a neighbour's top-up reconnects a disconnected meter.
+// verifies and bills them; and the supply loop back: a meter whose credit ran out opens its
+// switch on a proven command, and a neighbour's top-up closes it again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -21,7 +22,10 @@ describe('meter gateway -> off-chain worker -> billing', () => {
   let api;
   let gateway;
   let gatewayArgs;
+  let unsubscribeFinalized;
   const gatewayPort = { value: 0 };
+  /** When this test saw each block number finalized (ms since the epoch). */
+  const finalizedAt = new Map();
 
   before(async () => {
     gatewayPort.value = await freePort();
@@ -29,6 +33,10 @@ describe('meter gateway -> off-chain worker -> billing', () => {
       extraArgs: ['--meter-gateway', `http://127.0.0.1:${gatewayPort.value}`],
     });
     api = node.api;
+    unsubscribeFinalized = await api.rpc.chain.subscribeFinalizedHeads((header) => {
+      const now = Date.now();
+      for (let n = header.number.toNumber(); n >= 0 && !finalizedAt.has(n); n--) finalizedAt.set(n, now);
+    });
     gatewayArgs = {
       port: gatewayPort.value,
       db: join(node.basePath, 'gateway.sqlite'),
@@ -43,6 +51,7 @@ describe('meter gateway -> off-chain worker -> billing', () => {
   });
 
   after(async () => {
+    if (unsubscribeFinalized) unsubscribeFinalized();
     if (gateway) await gateway.stop();
     if (node) await node.stop();
   });
@@ -108,12 +117,65 @@ describe('meter gateway -> off-chain worker -> billing', () => {
     assert.equal(METER_CREDIT - credit, energyWh * FLAT_PRICE_PER_WH);
   });
 
-  test('a disconnected meter of Alice\'s reconnects when Bob tops it up', async () => {
-    await waitFor(async () => (await status(LOW_CREDIT_METER)).supply.type === 'Disconnected',
-      120_000, `meter ${LOW_CREDIT_METER} to be disconnected`);
+  // The supply loop: the chain disconnects meter 1000 (its credit runs out); the gateway
+  // serves the meter a command proving it (finalized header, GRANDPA justification, storage
+  // proof); the simulated meter checks it and opens its switch: its readings carry SUPPLY_OFF
+  // and no energy. Bob's top-up reconnects it the same way and consumption resumes.
+  const SUPPLY_OFF = 1 << 2;
+  /** How long after finality the meter must obey: the gateway looks at the finalized head
+   * every second and the meter fetches its command before each 2 s reading. */
+  const OBEY_BOUND_MS = 10_000;
+  const meterReadings = async () =>
+    (await allReadings(gateway.url)).filter((r) => r.meter === LOW_CREDIT_METER).sort((a, b) => a.seq - b.seq);
+  /** The number of the first block in which meter 1000's supply changed to `state`, and when
+   * this test saw it finalized. */
+  const supplyChange = async (state, from = 1) => {
+    const number = await waitFor(async () => {
+      const head = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+      for (let n = from; n <= head; n++) {
+        const events = await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.events();
+        if (events.some(({ event }) => api.events.prepaid.SupplyChanged.is(event) &&
+          event.data.meter.toNumber() === LOW_CREDIT_METER && event.data.to.type === state)) return n;
+      }
+      from = head + 1;
+      return null;
+    }, 180_000, `meter ${LOW_CREDIT_METER} ${state} in a finalized block`);
+    return { number, finalizedAt: finalizedAt.get(number) };
+  };
+
+  test('a disconnection reaches the meter as a proven command: its switch opens, it uses nothing', async () => {
+    const change = await supplyChange('Disconnected');
+    const first = await waitFor(async () => (await meterReadings()).find((r) => r.flags & SUPPLY_OFF),
+      60_000, `a reading of meter ${LOW_CREDIT_METER} flagged SUPPLY_OFF`);
+    const delay = first.at_ms - change.finalizedAt;
+    console.log(`# meter ${LOW_CREDIT_METER} opened its switch ${delay} ms after block #${change.number}, ` +
+      'which disconnected it, was finalized');
+    assert.ok(delay <= OBEY_BOUND_MS, `obeyed within ${OBEY_BOUND_MS} ms of finality, took ${delay} ms`);
+    // Three more readings while off: the register does not move.
+    const off = await waitFor(async () => {
+      const later = (await meterReadings()).filter((r) => r.seq > first.seq);
+      return later.length >= 3 ? later.slice(0, 3) : null;
+    }, 30_000, 'three readings after the switch opened');
+    for (const r of off) {
+      assert.ok(r.flags & SUPPLY_OFF, `reading ${r.seq} flagged SUPPLY_OFF`);
+      assert.equal(r.cumulative_wh, first.cumulative_wh, `reading ${r.seq}: no energy while off`);
+    }
+    // The command itself, as a meter fetches it: Disconnected, from a finalized block.
+    const res = await fetch(`${gateway.url}/v1/meters/${LOW_CREDIT_METER}/supply`);
+    assert.equal(res.status, 200);
+    const command = await res.json();
+    assert.equal(command.meter, LOW_CREDIT_METER);
+    assert.equal(command.supply, 'Disconnected');
+    assert.equal((await api.rpc.chain.getBlockHash(command.block_number)).toHex(), command.block_hash);
+    assert.ok(command.block_number <= (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber());
+    assert.ok(command.justification.length > 2 && command.proof.length > 0);
+    assert.equal((await fetch(`${gateway.url}/v1/meters/77777/supply`)).status, 404);
+  });
+
+  test('Bob\'s top-up reconnects Alice\'s meter and its consumption resumes', async () => {
     const keyring = new Keyring({ type: 'sr25519' });
     const bob = keyring.addFromUri('//Bob');
-    const { events, dispatchError } =
+    const { blockHash, events, dispatchError } =
       await sendAndWait(api.tx.prepaid.topUp(LOW_CREDIT_METER, 100n * WATT), bob);
     assert.equal(dispatchError, undefined);
     const topUp = events.find(({ event }) => api.events.prepaid.ToppedUp.is(event));
@@ -125,6 +187,19 @@ describe('meter gateway -> off-chain worker -> billing', () => {
     assert.equal(supply.event.data.to.type, 'Connected');
     const owner = (await meterInfo(LOW_CREDIT_METER)).owner.toString();
     assert.equal(owner, keyring.encodeAddress(keyring.addFromUri('//Alice').publicKey, api.registry.chainSS58));
+
+    const lastOff = (await meterReadings()).filter((r) => r.flags & SUPPLY_OFF).pop();
+    const topUpBlock = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+    const toppedUpAt = await waitFor(() => finalizedAt.get(topUpBlock), 60_000, `block #${topUpBlock} finalized`);
+    const on = await waitFor(async () => {
+      const later = (await meterReadings()).filter((r) => r.seq > lastOff.seq && !(r.flags & SUPPLY_OFF));
+      return later.length >= 2 ? later : null;
+    }, 60_000, `readings of meter ${LOW_CREDIT_METER} with its switch closed again`);
+    const delay = on[0].at_ms - toppedUpAt;
+    console.log(`# meter ${LOW_CREDIT_METER} closed its switch ${delay} ms after block #${topUpBlock}, ` +
+      'which reconnected it, was finalized');
+    assert.ok(delay <= OBEY_BOUND_MS, `obeyed within ${OBEY_BOUND_MS} ms of finality, took ${delay} ms`);
+    assert.ok(on[1].cumulative_wh > lastOff.cumulative_wh, 'consumption resumed');
   });
 
   test('@polkadot/api decodes every block and event of the run, ingestion included', async () => {

@@ -2,8 +2,9 @@
 // the previous release's runtime (spec 101, as shipped: e2e/fixtures/README.md), carrying
 // meters, credit, tariffs and a vendor, relaying and billing readings, is upgraded with
 // sudo(system.setCode) to the runtime of this checkout. Its migrations must move every meter
-// (pallet-meters v0 -> v1: a rated power; v1 -> v2: indexed under its owner) and every vendor
-// (pallet-wattcoin v0 -> v1: a cash-out limit); blocks must keep being produced and finalized,
+// (pallet-meters v0 -> v1: a rated power; v1 -> v2: indexed under its owner; pallet-prepaid
+// v0 -> v1: its supply state published) and every vendor (pallet-wattcoin v0 -> v1: a
+// cash-out limit); blocks must keep being produced and finalized,
 // and readings billed exactly as the tariff says, across the upgrade. The node's `wattcoin`
 // RPC methods refuse the old runtime with a clear error and serve the new one.
 import { after, before, describe, test } from 'node:test';
@@ -141,6 +142,7 @@ describe('forkless runtime upgrade with storage migrations', () => {
   test('the chain starts on the previous release and bills readings', async () => {
     assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), OLD_SPEC);
     assert.equal(await storageVersion(api, 'Meters'), 0);
+    assert.equal(await storageVersion(api, 'Prepaid'), 0);
     assert.equal(await storageVersion(api, 'Wattcoin'), 0);
     await assertBilledByTheTariff(await finalizedWith(3, 'readings billed by the previous release'));
     // The node's RPC needs runtime APIs the previous release lacks, and says so.
@@ -191,6 +193,7 @@ describe('forkless runtime upgrade with storage migrations', () => {
       '@polkadot/api to load the new metadata');
     assert.equal(await storageVersion(api, 'Meters', migrated), 2);
     assert.equal(await storageVersion(api, 'Wattcoin', migrated), 1);
+    assert.equal(await storageVersion(api, 'Prepaid', migrated), 1);
 
     const after = await api.at(migrated);
     const metersAfter = await after.query.meters.meters.entries();
@@ -204,6 +207,15 @@ describe('forkless runtime upgrade with storage migrations', () => {
       assert.equal(now.operator.toString(), before.operator);
       assert.deepEqual(now.key.toJSON(), before.key);
       assert.equal(now.readingsFromMs.toNumber(), before.readingsFromMs);
+    }
+    // pallet-prepaid v1: the supply state of every meter not connected is published.
+    const accounts = await after.query.prepaid.meterAccounts.entries();
+    assert.equal(accounts.length, metersBefore.size);
+    for (const [key, account] of accounts) {
+      const meter = key.args[0].toNumber();
+      const order = await after.query.prepaid.supplyOrders(meter);
+      const supply = account.unwrap().supply.type;
+      assert.equal(order.isSome ? order.unwrap().type : 'Connected', supply, `meter ${meter}'s supply order`);
     }
     // v2: every meter indexed under its owner, as the RPC lists them.
     const index = await after.query.meters.ownerMeters.keys();

@@ -37,6 +37,7 @@ use crate::{
 	owners::OwnerReading,
 	readers::Readers,
 	store::{StoreError, StoredReading},
+	supply::{SupplyCommand, SupplyError, SupplySource},
 };
 use axum::{
 	extract::{FromRequestParts, Path, RawQuery, Request, State},
@@ -275,18 +276,26 @@ struct AppState {
 	ingestor: Ingestor,
 	readers: Arc<Readers>,
 	pools: Arc<Pools>,
+	supply: Option<SupplySource>,
 }
 
-/// The gateway's routes, serving the feeds to `readers`, with the pools of `limits`.
-pub fn router(ingestor: Ingestor, readers: Arc<Readers>, limits: &Limits) -> Router {
+/// The gateway's routes, serving the feeds to `readers`, with the pools of `limits`, and the
+/// meters' supply commands from `supply` (a gateway following a node).
+pub fn router(
+	ingestor: Ingestor,
+	readers: Arc<Readers>,
+	limits: &Limits,
+	supply: Option<SupplySource>,
+) -> Router {
 	Router::new()
 		.route(READINGS_PATH, get(get_readings).post(post_readings))
 		.route("/v1/meters/{meter}/readings", get(get_owner_readings))
 		.route("/v1/meters/{meter}/outcomes", get(get_outcomes))
+		.route("/v1/meters/{meter}/supply", get(get_supply))
 		.route("/healthz", get(healthz))
 		.fallback(not_found)
 		.method_not_allowed_fallback(method_not_allowed)
-		.with_state(AppState { ingestor, readers, pools: Arc::new(Pools::new(limits)) })
+		.with_state(AppState { ingestor, readers, pools: Arc::new(Pools::new(limits)), supply })
 }
 
 async fn not_found() -> ApiError {
@@ -538,6 +547,31 @@ async fn get_outcomes(
 	Ok(Json(OutcomesPage { meter, followed_block: followed.map(|block| block.number), outcomes }))
 }
 
+/// A meter's supply command (`crate::supply`): public, as the chain state it proves is.
+async fn get_supply(
+	State(state): State<AppState>,
+	Peer(peer): Peer,
+	Path(meter): Path<String>,
+) -> Result<Json<SupplyCommand>, ApiError> {
+	let meter = parse_meter(&meter)?;
+	let _slot = state.pools.read_slot(peer)?;
+	let Some(source) = state.supply.as_ref() else {
+		let why = "this gateway follows no node (--node-rpc): it has no supply commands";
+		return Err(ApiError::new(StatusCode::NOT_FOUND, why, None));
+	};
+	let known = state.ingestor.meters().read().map_or(true, |m| m.get(meter).is_some());
+	if !known {
+		return Err(ApiError::new(StatusCode::NOT_FOUND, format!("unknown meter {meter}"), None));
+	}
+	match source.command(meter).await {
+		Ok(command) => Ok(Json(command)),
+		Err(e @ SupplyError::NotYet) => {
+			Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string(), None))
+		},
+		Err(e) => Err(ApiError::new(StatusCode::BAD_GATEWAY, e.to_string(), None)),
+	}
+}
+
 async fn healthz(
 	State(state): State<AppState>,
 	Peer(peer): Peer,
@@ -601,7 +635,8 @@ mod tests {
 		let limits = Limits { max_reads: 3, max_reads_per_peer: 2, ..Limits::default() };
 		let relayer = sp_core::sr25519::Pair::from_string("//Relayer", None).unwrap();
 		let readers = Arc::new(Readers::new(genesis, [relayer.public()], false));
-		let state = AppState { ingestor, readers, pools: Arc::new(Pools::new(&limits)) };
+		let state =
+			AppState { ingestor, readers, pools: Arc::new(Pools::new(&limits)), supply: None };
 		let signed = move || {
 			let at = now_ms();
 			let message = wattcoin_primitives::feed_auth::relayer_message(genesis, at);

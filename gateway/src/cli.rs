@@ -93,6 +93,16 @@ pub struct Cli {
 	#[arg(long, value_name = "FACTOR", default_value_t = 50.0, requires = "simulate")]
 	pub heavy_factor: f64,
 
+	/// Simulated meters ignore their supply commands (by default they fetch, check and obey
+	/// them when the gateway follows a node): for load benchmarks of thousands of meters.
+	#[arg(long, requires = "simulate")]
+	pub ignore_supply: bool,
+
+	/// Minutes a simulated meter obeys a disconnection without hearing of a newer finalized
+	/// block; then it reconnects (the fail-safe, docs/protocol.md).
+	#[arg(long, value_name = "MINUTES", default_value_t = 15, requires = "simulate")]
+	pub supply_failsafe_mins: u64,
+
 	/// The most connections open at once; one more is answered 503 and closed.
 	#[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_CONNECTIONS)]
 	pub max_connections: usize,
@@ -211,6 +221,8 @@ impl Cli {
 			scale_percent: self.simulate_scale,
 			heavy_meters: self.heavy_meter.iter().copied().collect(),
 			heavy_factor: self.heavy_factor,
+			obey_supply: !self.ignore_supply,
+			supply_failsafe: Duration::from_secs(self.supply_failsafe_mins.saturating_mul(60)),
 		});
 		let limits = Limits {
 			max_connections: self.max_connections,

@@ -9,8 +9,9 @@ use crate::{
 	limits::Limits,
 	meters::KnownMeters,
 	readers::Readers,
-	simulator::{self, Simulator, SimulatorConfig},
+	simulator::{self, Simulator, SimulatorConfig, Switches},
 	store::Store,
+	supply::SupplySource,
 };
 use anyhow::Context;
 use sp_core::{sr25519, H256};
@@ -55,7 +56,7 @@ pub struct Config {
 pub struct Gateway {
 	listener: TcpListener,
 	ingestor: Ingestor,
-	simulator: Option<(Simulator, Duration)>,
+	simulator: Option<(Simulator, SimulatorConfig)>,
 	limits: Limits,
 	follow: Option<FollowConfig>,
 	readers: Arc<Readers>,
@@ -104,7 +105,7 @@ impl Gateway {
 				} else {
 					tracing::info!("--simulate 0: no meter to simulate");
 				}
-				Some((sim, config.interval))
+				Some((sim, config))
 			},
 			None => None,
 		};
@@ -159,18 +160,34 @@ impl Gateway {
 		let Self { listener, ingestor, simulator, limits, follow, readers } = self;
 		let addr = listener.local_addr()?;
 		let (stop_tx, stop_rx) = watch::channel(false);
-		let simulator_task = simulator.map(|(sim, interval)| {
-			tokio::spawn(simulator::run(sim, ingestor.clone(), interval, stop_rx.clone()))
+		// Supply commands come from the node followed: served to meters, obeyed by the
+		// simulated ones.
+		let supply = follow.as_ref().map(|config| SupplySource::new(config.url.clone()));
+		let supply_task = supply.clone().map(|source| tokio::spawn(source.follow(stop_rx.clone())));
+		let simulator_task = simulator.map(|(sim, config)| {
+			let switches = supply
+				.clone()
+				.filter(|_| config.obey_supply)
+				.map(|source| Switches::new(source, config.supply_failsafe));
+			tokio::spawn(simulator::run(
+				sim,
+				ingestor.clone(),
+				config.interval,
+				switches,
+				stop_rx.clone(),
+			))
 		});
 
 		let follower_task = follow.map(|config| {
 			let (store, meters) = (ingestor.store().clone(), ingestor.meters().clone());
 			tokio::spawn(chain::follow(config, store, meters, readers.clone(), stop_rx.clone()))
 		});
-		let app = api::router(ingestor.clone(), readers, &limits);
+		let app = api::router(ingestor.clone(), readers, &limits, supply);
 		let open_connections = Arc::new(Semaphore::new(limits.max_connections));
 		let (kill_tx, kill_rx) = watch::channel(false);
-		tracing::info!("listening on http://{addr} ({READINGS_PATH}, /healthz)");
+		tracing::info!(
+			"listening on http://{addr} ({READINGS_PATH}, /v1/meters/{{meter}}/supply, /healthz)"
+		);
 		let accepting = connections::accept(
 			listener,
 			app,
@@ -206,6 +223,11 @@ impl Gateway {
 		if let Some(task) = simulator_task {
 			if let Err(err) = task.await {
 				tracing::error!("simulator task failed: {err}");
+			}
+		}
+		if let Some(task) = supply_task {
+			if let Err(err) = task.await {
+				tracing::error!("supply command task failed: {err}");
 			}
 		}
 		let mut store = ingestor.store().clone();

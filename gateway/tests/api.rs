@@ -465,6 +465,8 @@ async fn simulated_meters_are_served_and_resume_after_a_restart() {
 		scale_percent: 100,
 		heavy_meters: BTreeSet::from([1002]),
 		heavy_factor: 50.0,
+		obey_supply: true,
+		supply_failsafe: Duration::from_secs(900),
 	};
 	let meters = known_meters(dir.path());
 	let wait_for = |http: common::Http, count: usize| async move {

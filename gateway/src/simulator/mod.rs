@@ -6,22 +6,7 @@
 //! advanced by the energy its household used since its previous reading.
 //!
 //! ## Load model
-//! A household's mean power follows a daily curve (UTC time of day, in watts at scale 1):
-//! a 200 W base load (fridge, standby), a morning peak of +550 W around 07:30, a broad
-//! midday bump of +250 W around 13:00 and an evening peak of +950 W around 19:30, each a
-//! Gaussian bump in the time of day; about 12 kWh a day. Each meter has its own deterministic
-//! scale (0.6 to 1.5 times the curve) and shifts the curve by up to ±45 minutes. On top,
-//! each reading gets deterministic pseudo-random noise seeded by (meter, seq): a factor of
-//! 0.8 to 1.2 on the interval's energy and, with a chance that follows the household's
-//! activity (none at night, up to about a quarter of the readings at the evening peak), an
-//! appliance (kettle, oven, washing machine: 1.5 to 3 kW for up to 10 minutes of the
-//! interval). The energy of
-//! an interval is integrated over the curve in steps of at most 5 minutes, so a long gap
-//! (the gateway was down) is billed as the household really used it. The register is kept
-//! in milliwatt-hours so that short intervals do not lose their fractions of a watt-hour.
-//!
-//! `--simulate-scale PCT` scales every meter; `--heavy-meter ID` (repeatable) multiplies a
-//! meter's load by `--heavy-factor` (default 50), for a demo meter whose credit runs out fast.
+//! See [`profile`]: a daily curve per household, with noise and appliances.
 //!
 //! ## Restarts
 //! The simulator resumes every meter from its reading with the highest `seq` in the
@@ -29,6 +14,15 @@
 //! a restarted gateway never produces a lower `seq`, register or time (which the chain would
 //! take for a replay or tampering). The first reading of a meter the database has never seen
 //! starts at `seq` 1 with a plausible register (1,000 to 31,000 kWh).
+
+mod profile;
+mod switches;
+
+use profile::unit;
+pub use profile::LoadProfile;
+#[cfg(test)]
+use profile::{DAY_MS, HOUR_MS};
+pub use switches::Switches;
 
 use crate::{
 	ingest::{now_ms, IngestError, Ingestor},
@@ -39,20 +33,9 @@ use std::{collections::BTreeSet, time::Duration};
 use tokio::sync::watch;
 use wattcoin_primitives::{
 	gateway::Cursor,
-	reading::{dev, DeviceKey, Reading, SignedReading},
+	reading::{dev, flags, DeviceKey, Reading, SignedReading},
 	MeterId,
 };
-
-const HOUR_MS: f64 = 3_600_000.0;
-const DAY_MS: u64 = 86_400_000;
-/// Longest integration step of the daily curve.
-const MAX_STEP_MS: u64 = 5 * 60 * 1000;
-/// The base load of the daily curve (fridge, standby), in watts at scale 1.
-const BASE_LOAD_W: f64 = 200.0;
-/// The curve's highest load above the base (the evening peak), in watts at scale 1.
-const PEAK_LOAD_W: f64 = 1000.0;
-/// Longest an appliance runs within one interval.
-const MAX_APPLIANCE_MS: u64 = 10 * 60 * 1000;
 
 /// What to simulate.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,6 +50,10 @@ pub struct SimulatorConfig {
 	pub heavy_meters: BTreeSet<MeterId>,
 	/// The multiplier of heavy meters.
 	pub heavy_factor: f64,
+	/// Whether the meters obey their supply commands (when the gateway follows a node).
+	pub obey_supply: bool,
+	/// How old a disconnection may be before a meter that heard nothing newer reconnects.
+	pub supply_failsafe: Duration,
 }
 
 /// Why the simulator cannot start.
@@ -93,89 +80,6 @@ pub enum SimulatorError {
 	Store(#[from] StoreError),
 }
 
-/// A mixer of 64-bit values (SplitMix64's finalizer), for deterministic noise.
-fn mix(mut z: u64) -> u64 {
-	z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-	z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-	z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-	z ^ (z >> 31)
-}
-
-/// A deterministic pseudo-random number in `[0, 1)` for `(meter, seq, salt)`.
-fn unit(meter: MeterId, seq: u64, salt: u64) -> f64 {
-	let h = mix(mix(mix(meter) ^ seq) ^ salt);
-	(h >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// A Gaussian bump of height 1 centred on `centre` hours, on the 24-hour circle.
-fn bump(hour: f64, centre: f64, width: f64) -> f64 {
-	let d = (hour - centre).rem_euclid(24.0);
-	let d = d.min(24.0 - d);
-	(-(d * d) / (2.0 * width * width)).exp()
-}
-
-/// One household's load: the daily curve scaled and shifted for one meter.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LoadProfile {
-	/// Multiplier of the base curve.
-	pub scale: f64,
-	/// Hours the curve is shifted by (positive: later).
-	pub shift_hours: f64,
-}
-
-impl LoadProfile {
-	/// The profile of `meter`, its deterministic scale multiplied by `multiplier`.
-	pub fn for_meter(meter: MeterId, multiplier: f64) -> Self {
-		Self {
-			scale: (0.6 + 0.9 * unit(meter, 0, 1)) * multiplier,
-			shift_hours: (unit(meter, 0, 2) - 0.5) * 1.5,
-		}
-	}
-
-	/// Mean power in watts at `at_ms` (UTC), without noise.
-	pub fn power_w(&self, at_ms: u64) -> f64 {
-		let hour = (at_ms % DAY_MS) as f64 / HOUR_MS - self.shift_hours;
-		let watts = BASE_LOAD_W
-			+ 550.0 * bump(hour, 7.5, 1.0)
-			+ 250.0 * bump(hour, 13.0, 2.5)
-			+ 950.0 * bump(hour, 19.5, 1.8);
-		watts * self.scale
-	}
-
-	/// Mean energy in milliwatt-hours used in `[from_ms, to_ms]`, without noise.
-	pub fn energy_mwh(&self, from_ms: u64, to_ms: u64) -> f64 {
-		let mut total = 0.0;
-		let mut start = from_ms;
-		while start < to_ms {
-			let end = to_ms.min(start.saturating_add(MAX_STEP_MS));
-			let mid = start + (end - start) / 2;
-			// W * ms = 1/3600 mWh.
-			total += self.power_w(mid) * (end - start) as f64 / 3600.0;
-			start = end;
-		}
-		total
-	}
-
-	/// The energy in milliwatt-hours meter `meter` reports for reading `seq` over
-	/// `[from_ms, to_ms]`: the curve's energy with the reading's noise and appliances.
-	pub fn reading_energy_mwh(&self, meter: MeterId, seq: u64, from_ms: u64, to_ms: u64) -> u64 {
-		let duration = to_ms.saturating_sub(from_ms);
-		let noise = 0.8 + 0.4 * unit(meter, seq, 3);
-		let mut mwh = self.energy_mwh(from_ms, to_ms) * noise;
-		// Appliances run when the household is up: never at night, most in the evening.
-		let mid = from_ms + duration / 2;
-		let activity =
-			((self.power_w(mid) / self.scale - BASE_LOAD_W) / PEAK_LOAD_W).clamp(0.0, 1.0);
-		if unit(meter, seq, 4) < 0.3 * activity {
-			let watts = (1500.0 + 1500.0 * unit(meter, seq, 5)) * self.scale;
-			let runs = (MAX_APPLIANCE_MS as f64 * unit(meter, seq, 6)) as u64;
-			mwh += watts * duration.min(runs) as f64 / 3600.0;
-		}
-		// Saturating float-to-int conversion; the value is finite and non-negative.
-		mwh.round() as u64
-	}
-}
-
 /// The state of one simulated meter after its last committed reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct MeterState {
@@ -200,6 +104,10 @@ struct SimMeter {
 	pair: sr25519::Pair,
 	profile: LoadProfile,
 	state: MeterState,
+	/// Whether the meter's switch is closed (the household has supply)...
+	supply_on: bool,
+	/// ...since this time (`None`: since the simulator started).
+	switched_at_ms: Option<u64>,
 }
 
 impl SimMeter {
@@ -236,13 +144,22 @@ impl SimMeter {
 			// The clock never runs backwards for the chain, even if the host's does.
 			Some(last) => {
 				let at = now_ms.max(last);
-				(at, self.profile.reading_energy_mwh(self.id, seq, last, at))
+				// Only the part of the interval with the switch closed uses energy.
+				let switched = self.switched_at_ms.filter(|t| *t > last).map(|t| t.min(at));
+				let (from, to) = match (self.supply_on, switched) {
+					(true, Some(on_at)) => (on_at, at),
+					(true, None) => (last, at),
+					(false, Some(off_at)) => (last, off_at),
+					(false, None) => (last, last),
+				};
+				(at, self.profile.reading_energy_mwh(self.id, seq, from, to))
 			},
 			// The first reading is the baseline.
 			None => (now_ms, 0),
 		};
 		let (register_wh, fraction_mwh) = self.state.add(energy);
-		let reading = Reading { meter: self.id, seq, at_ms, cumulative_wh: register_wh, flags: 0 };
+		let flags = if self.supply_on { 0 } else { flags::SUPPLY_OFF };
+		let reading = Reading { meter: self.id, seq, at_ms, cumulative_wh: register_wh, flags };
 		(reading, MeterState { seq, register_wh, fraction_mwh, last_at_ms: Some(at_ms) })
 	}
 }
@@ -296,6 +213,8 @@ impl Simulator {
 					pair: dev::dev_meter_pair(i),
 					profile: LoadProfile::for_meter(id, scale * heavy),
 					state: SimMeter::fresh_state(id),
+					supply_on: true,
+					switched_at_ms: None,
 				}
 			})
 			.collect();
@@ -327,6 +246,18 @@ impl Simulator {
 	/// The simulated meters' ids and device keys.
 	pub fn device_keys(&self) -> impl Iterator<Item = (MeterId, DeviceKey)> + '_ {
 		self.meters.iter().map(|m| (m.id, DeviceKey::Sr25519(m.pair.public())))
+	}
+
+	/// Opens (`on == false`) or closes `meter`'s switch at `at_ms`, as its verified supply
+	/// command orders: while open the meter counts no energy and flags its readings
+	/// `SUPPLY_OFF`.
+	pub fn set_supply(&mut self, meter: MeterId, on: bool, at_ms: u64) {
+		if let Some(m) = self.meters.iter_mut().find(|m| m.id == meter) {
+			if m.supply_on != on {
+				m.supply_on = on;
+				m.switched_at_ms = Some(at_ms);
+			}
+		}
 	}
 
 	/// The load profile of `meter`, if simulated.
@@ -416,13 +347,16 @@ impl Simulator {
 }
 
 /// Runs `simulator` every `interval` until `shutdown` turns true (or its sender is gone),
-/// storing through `ingestor`. A failed round is logged and the next one carries on.
+/// storing through `ingestor`; with `switches`, every meter first obeys its verified supply
+/// command. A failed round is logged and the next one carries on.
 pub async fn run(
 	simulator: Simulator,
 	ingestor: Ingestor,
 	interval: Duration,
+	mut switches: Option<Switches>,
 	mut shutdown: watch::Receiver<bool>,
 ) {
+	let meters: Vec<MeterId> = simulator.meter_ids().collect();
 	let mut ticker = tokio::time::interval(interval);
 	ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 	let mut simulator = Some(simulator);
@@ -440,6 +374,12 @@ pub async fn run(
 			},
 		}
 		let Some(mut sim) = simulator.take() else { break };
+		if let Some(switches) = switches.as_mut() {
+			let now = now_ms();
+			for (meter, on) in switches.update(&meters, now).await {
+				sim.set_supply(meter, on, now);
+			}
+		}
 		let ingestor = ingestor.clone();
 		let joined = tokio::task::spawn_blocking(move || {
 			let result = sim.step(&ingestor, now_ms());
@@ -482,6 +422,8 @@ mod tests {
 			scale_percent: 100,
 			heavy_meters: BTreeSet::new(),
 			heavy_factor: 50.0,
+			obey_supply: true,
+			supply_failsafe: Duration::from_secs(900),
 		}
 	}
 
@@ -684,6 +626,43 @@ mod tests {
 		config.heavy_meters.clear();
 		config.heavy_factor = 0.0;
 		assert!(Simulator::new(&config, ingestor.genesis(), ingestor.store()).is_err());
+	}
+
+	#[test]
+	fn an_open_switch_counts_no_energy_and_flags_its_readings() {
+		let (_dir, ingestor) = setup(1);
+		let mut sim = Simulator::new(&config(1), ingestor.genesis(), ingestor.store()).unwrap();
+		let step = |sim: &mut Simulator, at: u64| {
+			let round = sim.round(at);
+			let reading = round.readings[0].reading;
+			sim.commit(round);
+			reading
+		};
+		let evening = MIDNIGHT + 19 * 3_600_000;
+		let baseline = step(&mut sim, evening);
+		let on = step(&mut sim, evening + QUARTER);
+		assert!(on.cumulative_wh > baseline.cumulative_wh, "a household uses energy at 19:15");
+		assert_eq!(on.flags, 0);
+		// Opened half way through the next quarter: only the first half counts.
+		sim.set_supply(1000, false, evening + QUARTER + QUARTER / 2);
+		let opened = step(&mut sim, evening + 2 * QUARTER);
+		assert_eq!(opened.flags, flags::SUPPLY_OFF);
+		let full = sim.profile(1000).unwrap().reading_energy_mwh(
+			1000,
+			opened.seq,
+			evening + QUARTER,
+			evening + 2 * QUARTER,
+		);
+		let used = (opened.cumulative_wh - on.cumulative_wh) * 1000;
+		assert!(used > 0 && used + 2000 < full, "half an interval: {used} of {full} mWh");
+		// Off: nothing at all.
+		let off = step(&mut sim, evening + 3 * QUARTER);
+		assert_eq!((off.cumulative_wh, off.flags), (opened.cumulative_wh, flags::SUPPLY_OFF));
+		// Closed again: consumption resumes.
+		sim.set_supply(1000, true, evening + 3 * QUARTER);
+		let back = step(&mut sim, evening + 4 * QUARTER);
+		assert!(back.cumulative_wh > off.cumulative_wh);
+		assert_eq!(back.flags, 0);
 	}
 
 	#[test]
