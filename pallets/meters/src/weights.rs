@@ -13,7 +13,7 @@
 // benchmark
 // pallet
 // --runtime
-// /tmp/tmp.SmFo2ew5Zz/wattcoin_runtime_benchmarks.wasm
+// /tmp/tmp.nZf3ZV9mCg/wattcoin_runtime_benchmarks.wasm
 // --genesis-builder
 // runtime
 // --genesis-builder-preset
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size in bytes:
 		//  Measured:  `211`
 		//  Estimated: `3517`
-		// Minimum execution time: 13_300_000 picoseconds.
-		Weight::from_parts(14_872_000, 3517)
+		// Minimum execution time: 13_450_000 picoseconds.
+		Weight::from_parts(18_127_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size in bytes:
 		//  Measured:  `248`
 		//  Estimated: `3517`
-		// Minimum execution time: 14_251_000 picoseconds.
-		Weight::from_parts(15_633_000, 3517)
+		// Minimum execution time: 14_461_000 picoseconds.
+		Weight::from_parts(19_278_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,17 +101,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterMetadata` (r:0 w:1)
 	/// Proof: `Meters::MeterMetadata` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::OwnerMeters` (r:0 w:1)
+	/// Proof: `Meters::OwnerMeters` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[0, 64]`.
 	fn register_meter(m: u32, ) -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1157`
+		//  Measured:  `1227`
 		//  Estimated: `3626`
-		// Minimum execution time: 31_186_000 picoseconds.
-		Weight::from_parts(35_764_041, 3626)
-			// Standard error: 472
-			.saturating_add(Weight::from_parts(8_800, 0).saturating_mul(m.into()))
+		// Minimum execution time: 35_223_000 picoseconds.
+		Weight::from_parts(56_411_207, 3626)
+			// Standard error: 4_260
+			.saturating_add(Weight::from_parts(34_277, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Meters::Meters` (r:1 w:1)
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
@@ -119,10 +121,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn rotate_key() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `692`
+		//  Measured:  `729`
 		//  Estimated: `3625`
-		// Minimum execution time: 18_888_000 picoseconds.
-		Weight::from_parts(26_320_000, 3625)
+		// Minimum execution time: 21_101_000 picoseconds.
+		Weight::from_parts(40_530_000, 3625)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -130,23 +132,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// Storage: `Prepaid::MeterAccounts` (r:1 w:0)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::OwnerMeters` (r:0 w:2)
+	/// Proof: `Meters::OwnerMeters` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	fn set_owner() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1241`
+		//  Measured:  `1311`
 		//  Estimated: `3626`
-		// Minimum execution time: 23_105_000 picoseconds.
-		Weight::from_parts(31_126_000, 3626)
+		// Minimum execution time: 30_014_000 picoseconds.
+		Weight::from_parts(45_017_000, 3626)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Meters::Meters` (r:1 w:1)
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	fn suspend() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `688`
+		//  Measured:  `725`
 		//  Estimated: `3625`
-		// Minimum execution time: 16_755_000 picoseconds.
-		Weight::from_parts(22_053_000, 3625)
+		// Minimum execution time: 17_416_000 picoseconds.
+		Weight::from_parts(24_186_000, 3625)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -154,10 +158,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `688`
+		//  Measured:  `725`
 		//  Estimated: `3625`
-		// Minimum execution time: 16_765_000 picoseconds.
-		Weight::from_parts(22_434_000, 3625)
+		// Minimum execution time: 17_115_000 picoseconds.
+		Weight::from_parts(29_063_000, 3625)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -165,10 +169,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	fn set_rated_power() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `688`
+		//  Measured:  `725`
 		//  Estimated: `3625`
-		// Minimum execution time: 17_135_000 picoseconds.
-		Weight::from_parts(23_765_000, 3625)
+		// Minimum execution time: 17_356_000 picoseconds.
+		Weight::from_parts(28_343_000, 3625)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -178,10 +182,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Meters::ReadingsUnderReview` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn review_implausible_reading() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `761`
+		//  Measured:  `798`
 		//  Estimated: `3625`
-		// Minimum execution time: 21_672_000 picoseconds.
-		Weight::from_parts(29_073_000, 3625)
+		// Minimum execution time: 22_454_000 picoseconds.
+		Weight::from_parts(29_424_000, 3625)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -195,14 +199,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Meters::Operators` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterMetadata` (r:0 w:1)
 	/// Proof: `Meters::MeterMetadata` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::OwnerMeters` (r:0 w:1)
+	/// Proof: `Meters::OwnerMeters` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	fn decommission() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1319`
+		//  Measured:  `1389`
 		//  Estimated: `3626`
-		// Minimum execution time: 31_206_000 picoseconds.
-		Weight::from_parts(39_208_000, 3626)
+		// Minimum execution time: 34_652_000 picoseconds.
+		Weight::from_parts(45_507_000, 3626)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Meters::Meters` (r:1 w:1)
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
@@ -210,10 +216,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Meters::Operators` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn force_transfer_meter() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `823`
+		//  Measured:  `860`
 		//  Estimated: `6044`
-		// Minimum execution time: 27_090_000 picoseconds.
-		Weight::from_parts(32_679_000, 6044)
+		// Minimum execution time: 28_192_000 picoseconds.
+		Weight::from_parts(39_389_000, 6044)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -226,12 +232,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn ingest_readings(n: u32, ) -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1013 + n * (60 ±0)`
+		//  Measured:  `1050 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2635 ±0)`
-		// Minimum execution time: 15_022_000 picoseconds.
-		Weight::from_parts(15_903_000, 3509)
-			// Standard error: 73_842
-			.saturating_add(Weight::from_parts(7_750_704, 0).saturating_mul(n.into()))
+		// Minimum execution time: 17_786_000 picoseconds.
+		Weight::from_parts(17_936_000, 3509)
+			// Standard error: 120_063
+			.saturating_add(Weight::from_parts(8_335_429, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -246,12 +252,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn ingest_readings_skipped(n: u32, ) -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1013 + n * (60 ±0)`
+		//  Measured:  `1050 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2635 ±0)`
-		// Minimum execution time: 16_354_000 picoseconds.
-		Weight::from_parts(171_035_877, 3509)
-			// Standard error: 131_801
-			.saturating_add(Weight::from_parts(7_048_089, 0).saturating_mul(n.into()))
+		// Minimum execution time: 15_593_000 picoseconds.
+		Weight::from_parts(155_236_360, 3509)
+			// Standard error: 198_972
+			.saturating_add(Weight::from_parts(7_809_610, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
@@ -265,12 +271,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1000]`.
 	fn authorize_ingest_readings_ed25519(n: u32, ) -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1012 + n * (60 ±0)`
+		//  Measured:  `1049 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2635 ±0)`
-		// Minimum execution time: 68_312_000 picoseconds.
-		Weight::from_parts(69_243_000, 3509)
-			// Standard error: 602_348
-			.saturating_add(Weight::from_parts(62_708_440, 0).saturating_mul(n.into()))
+		// Minimum execution time: 58_016_000 picoseconds.
+		Weight::from_parts(60_550_000, 3509)
+			// Standard error: 550_612
+			.saturating_add(Weight::from_parts(55_353_987, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
@@ -284,12 +290,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1000]`.
 	fn authorize_ingest_readings_sr25519(n: u32, ) -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1012 + n * (60 ±0)`
+		//  Measured:  `1049 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2635 ±0)`
-		// Minimum execution time: 61_441_000 picoseconds.
-		Weight::from_parts(62_643_000, 3509)
-			// Standard error: 458_549
-			.saturating_add(Weight::from_parts(56_327_718, 0).saturating_mul(n.into()))
+		// Minimum execution time: 91_425_000 picoseconds.
+		Weight::from_parts(93_980_000, 3509)
+			// Standard error: 484_015
+			.saturating_add(Weight::from_parts(55_409_445, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
@@ -303,12 +309,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1000]`.
 	fn authorize_ingest_readings_ecdsa(n: u32, ) -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `1013 + n * (60 ±0)`
+		//  Measured:  `1050 + n * (60 ±0)`
 		//  Estimated: `3509 + n * (2635 ±0)`
-		// Minimum execution time: 90_174_000 picoseconds.
-		Weight::from_parts(91_846_000, 3509)
-			// Standard error: 629_999
-			.saturating_add(Weight::from_parts(54_466_362, 0).saturating_mul(n.into()))
+		// Minimum execution time: 58_247_000 picoseconds.
+		Weight::from_parts(218_213_205, 3509)
+			// Standard error: 1_503_022
+			.saturating_add(Weight::from_parts(63_656_369, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
@@ -318,66 +324,66 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same weights with RocksDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn add_operator() -> Weight {
-		Weight::from_parts(14_872_000, 3517)
+		Weight::from_parts(18_127_000, 3517)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_operator() -> Weight {
-		Weight::from_parts(15_633_000, 3517)
+		Weight::from_parts(19_278_000, 3517)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// The range of component `m` is `[0, 64]`.
 	fn register_meter(m: u32, ) -> Weight {
-		Weight::from_parts(35_764_041, 3626)
-			.saturating_add(Weight::from_parts(8_800, 0).saturating_mul(m.into()))
+		Weight::from_parts(56_411_207, 3626)
+			.saturating_add(Weight::from_parts(34_277, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn rotate_key() -> Weight {
-		Weight::from_parts(26_320_000, 3625)
+		Weight::from_parts(40_530_000, 3625)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_owner() -> Weight {
-		Weight::from_parts(31_126_000, 3626)
+		Weight::from_parts(45_017_000, 3626)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn suspend() -> Weight {
-		Weight::from_parts(22_053_000, 3625)
+		Weight::from_parts(24_186_000, 3625)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(22_434_000, 3625)
+		Weight::from_parts(29_063_000, 3625)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_rated_power() -> Weight {
-		Weight::from_parts(23_765_000, 3625)
+		Weight::from_parts(28_343_000, 3625)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn review_implausible_reading() -> Weight {
-		Weight::from_parts(29_073_000, 3625)
+		Weight::from_parts(29_424_000, 3625)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn decommission() -> Weight {
-		Weight::from_parts(39_208_000, 3626)
+		Weight::from_parts(45_507_000, 3626)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn force_transfer_meter() -> Weight {
-		Weight::from_parts(32_679_000, 6044)
+		Weight::from_parts(39_389_000, 6044)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	/// The range of component `n` is `[0, 1000]`.
 	fn ingest_readings(n: u32, ) -> Weight {
-		Weight::from_parts(15_903_000, 3509)
-			.saturating_add(Weight::from_parts(7_750_704, 0).saturating_mul(n.into()))
+		Weight::from_parts(17_936_000, 3509)
+			.saturating_add(Weight::from_parts(8_335_429, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -385,32 +391,32 @@ impl WeightInfo for () {
 	}
 	/// The range of component `n` is `[0, 1000]`.
 	fn ingest_readings_skipped(n: u32, ) -> Weight {
-		Weight::from_parts(171_035_877, 3509)
-			.saturating_add(Weight::from_parts(7_048_089, 0).saturating_mul(n.into()))
+		Weight::from_parts(155_236_360, 3509)
+			.saturating_add(Weight::from_parts(7_809_610, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[1, 1000]`.
 	fn authorize_ingest_readings_ed25519(n: u32, ) -> Weight {
-		Weight::from_parts(69_243_000, 3509)
-			.saturating_add(Weight::from_parts(62_708_440, 0).saturating_mul(n.into()))
+		Weight::from_parts(60_550_000, 3509)
+			.saturating_add(Weight::from_parts(55_353_987, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[1, 1000]`.
 	fn authorize_ingest_readings_sr25519(n: u32, ) -> Weight {
-		Weight::from_parts(62_643_000, 3509)
-			.saturating_add(Weight::from_parts(56_327_718, 0).saturating_mul(n.into()))
+		Weight::from_parts(93_980_000, 3509)
+			.saturating_add(Weight::from_parts(55_409_445, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[1, 1000]`.
 	fn authorize_ingest_readings_ecdsa(n: u32, ) -> Weight {
-		Weight::from_parts(91_846_000, 3509)
-			.saturating_add(Weight::from_parts(54_466_362, 0).saturating_mul(n.into()))
+		Weight::from_parts(218_213_205, 3509)
+			.saturating_add(Weight::from_parts(63_656_369, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))

@@ -32,8 +32,9 @@ impl<T: Config> Pallet<T> {
 		// no terms to be billed at then. For every other reading `from_ms == last_billed`.
 		let from = c.from_ms.max(account.last_billed).min(until);
 		// Without a switch due, the work is that of the tariff's versions (pricing and standing
-		// charges are in closed form over them, whatever the interval's length).
-		let weight = match next {
+		// charges are in closed form over them, whatever the interval's length), less the
+		// `SupplyOrders` write if the supply state stays (below).
+		let mut weight = match next {
 			None => T::WeightInfo::on_consumption_same_tariff(current.versions.len() as u32),
 			Some(_) => T::WeightInfo::on_consumption(),
 		};
@@ -88,8 +89,10 @@ impl<T: Config> Pallet<T> {
 			Some((t, _)) => t.version_at(until),
 			None => current.version_at(until),
 		};
-		if let Some(v) = params {
-			Self::set_supply(c.meter, &mut account, &v.params, until);
+		let changed =
+			params.is_some_and(|v| Self::set_supply(c.meter, &mut account, &v.params, until));
+		if !changed && next.is_none() {
+			weight = weight.saturating_sub(Self::supply_order_write());
 		}
 		MeterAccounts::<T>::insert(c.meter, account);
 		weight

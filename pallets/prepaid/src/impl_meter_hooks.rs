@@ -19,9 +19,12 @@ impl<T: Config> OnConsumption<T::AccountId> for Pallet<T> {
 			.max(T::WeightInfo::on_consumption_unbilled())
 	}
 
-	/// A reading on a tariff of one version, no switch due: how most meters are billed.
+	/// A reading on a tariff of one version, no switch due and no change of supply state: how
+	/// most meters are billed.
 	fn ordinary_weight() -> Weight {
-		T::WeightInfo::on_consumption_same_tariff(1).max(T::WeightInfo::on_consumption_unbilled())
+		T::WeightInfo::on_consumption_same_tariff(1)
+			.saturating_sub(Self::supply_order_write())
+			.max(T::WeightInfo::on_consumption_unbilled())
 	}
 }
 

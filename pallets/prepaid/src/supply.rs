@@ -42,15 +42,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Moves the supply to the state it must be in now, on information measured at `as_of`
-	/// (a reading's end, or now for a call), with an event if it changes.
+	/// (a reading's end, or now for a call), with an event if it changes; returns whether it
+	/// changed.
 	pub(crate) fn set_supply(
 		meter: MeterId,
 		account: &mut MeterAccountOf<T>,
 		params: &TariffParamsOf<T>,
 		as_of: Moment,
-	) {
+	) -> bool {
 		let to = Self::target_supply(account, params, Self::protected(params, as_of));
-		if to != account.supply {
+		let changed = to != account.supply;
+		if changed {
 			if account.supply == SupplyState::Disconnected && account.standing_paid_until != 0 {
 				// Standing charges start again at the reconnection: none for the days off.
 				account.standing_paid_until = account.standing_paid_until.max(Self::now());
@@ -59,6 +61,13 @@ impl<T: Config> Pallet<T> {
 			account.supply = to;
 			Self::order_supply(meter, to);
 		}
+		changed
+	}
+
+	/// The write of a [`SupplyOrders`] entry: counted in the billing benchmarks (their worst
+	/// case changes the supply state), not done by a reading that leaves it as it is.
+	pub(crate) fn supply_order_write() -> frame_support::weights::Weight {
+		T::DbWeight::get().writes(1)
 	}
 
 	/// Publishes `supply` for the meter to read ([`SupplyOrders`]): an entry unless it is

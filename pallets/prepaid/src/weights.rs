@@ -13,7 +13,7 @@
 // benchmark
 // pallet
 // --runtime
-// /tmp/tmp.bjR3QNASAE/wattcoin_runtime_benchmarks.wasm
+// /tmp/tmp.qzJss1TYZT/wattcoin_runtime_benchmarks.wasm
 // --genesis-builder
 // runtime
 // --genesis-builder-preset
@@ -78,10 +78,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Tariffs` (`max_values`: None, `max_size`: Some(1975), added: 4450, mode: `MaxEncodedLen`)
 	fn create_tariff() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `563`
+		//  Measured:  `596`
 		//  Estimated: `3517`
-		// Minimum execution time: 28_983_000 picoseconds.
-		Weight::from_parts(47_791_000, 3517)
+		// Minimum execution time: 28_423_000 picoseconds.
+		Weight::from_parts(36_854_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -93,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn schedule_tariff_change() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `2201`
+		//  Measured:  `2234`
 		//  Estimated: `5440`
-		// Minimum execution time: 29_314_000 picoseconds.
-		Weight::from_parts(32_979_000, 5440)
+		// Minimum execution time: 29_053_000 picoseconds.
+		Weight::from_parts(47_321_000, 5440)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -106,10 +106,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn cancel_tariff_change() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `2313`
+		//  Measured:  `2346`
 		//  Estimated: `5440`
-		// Minimum execution time: 22_613_000 picoseconds.
-		Weight::from_parts(32_288_000, 5440)
+		// Minimum execution time: 22_273_000 picoseconds.
+		Weight::from_parts(31_637_000, 5440)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -119,10 +119,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::OperatorTariffs` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn retire_tariff() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `2317`
+		//  Measured:  `2350`
 		//  Estimated: `5440`
-		// Minimum execution time: 22_773_000 picoseconds.
-		Weight::from_parts(37_356_000, 5440)
+		// Minimum execution time: 22_274_000 picoseconds.
+		Weight::from_parts(34_071_000, 5440)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -138,10 +138,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn assign_tariff() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `3593`
+		//  Measured:  `3663`
 		//  Estimated: `5440`
-		// Minimum execution time: 43_835_000 picoseconds.
-		Weight::from_parts(76_784_000, 5440)
+		// Minimum execution time: 44_927_000 picoseconds.
+		Weight::from_parts(71_166_000, 5440)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -159,14 +159,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Revenue` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Prepaid::Tariffs` (r:1 w:0)
 	/// Proof: `Prepaid::Tariffs` (`max_values`: None, `max_size`: Some(1975), added: 4450, mode: `MaxEncodedLen`)
+	/// Storage: `Prepaid::SupplyOrders` (r:0 w:1)
+	/// Proof: `Prepaid::SupplyOrders` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `3481`
+		//  Measured:  `3551`
 		//  Estimated: `5440`
-		// Minimum execution time: 133_308_000 picoseconds.
-		Weight::from_parts(168_590_000, 5440)
+		// Minimum execution time: 133_859_000 picoseconds.
+		Weight::from_parts(166_297_000, 5440)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Meters::Meters` (r:1 w:0)
 	/// Proof: `Meters::Meters` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
@@ -176,14 +178,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Prepaid::Tariffs` (r:1 w:0)
 	/// Proof: `Prepaid::Tariffs` (`max_values`: None, `max_size`: Some(1975), added: 4450, mode: `MaxEncodedLen`)
+	/// Storage: `Prepaid::SupplyOrders` (r:0 w:1)
+	/// Proof: `Prepaid::SupplyOrders` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	fn take_emergency_credit() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `3478`
+		//  Measured:  `3548`
 		//  Estimated: `5440`
-		// Minimum execution time: 38_748_000 picoseconds.
-		Weight::from_parts(53_579_000, 5440)
+		// Minimum execution time: 42_694_000 picoseconds.
+		Weight::from_parts(72_147_000, 5440)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Prepaid::Revenue` (r:1 w:1)
 	/// Proof: `Prepaid::Revenue` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -193,10 +197,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Liabilities` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn withdraw_revenue() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `450`
+		//  Measured:  `483`
 		//  Estimated: `6196`
-		// Minimum execution time: 66_499_000 picoseconds.
-		Weight::from_parts(80_159_000, 6196)
+		// Minimum execution time: 63_885_000 picoseconds.
+		Weight::from_parts(93_369_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -208,10 +212,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Liabilities` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn claim_refund() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `394`
+		//  Measured:  `427`
 		//  Estimated: `6196`
-		// Minimum execution time: 63_805_000 picoseconds.
-		Weight::from_parts(102_352_000, 6196)
+		// Minimum execution time: 61_531_000 picoseconds.
+		Weight::from_parts(82_102_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -223,14 +227,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Revenue` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Prepaid::SupplyOrders` (r:0 w:1)
+	/// Proof: `Prepaid::SupplyOrders` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	fn on_consumption() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `4822`
+		//  Measured:  `4855`
 		//  Estimated: `9890`
-		// Minimum execution time: 69_754_000 picoseconds.
-		Weight::from_parts(108_862_000, 9890)
+		// Minimum execution time: 69_994_000 picoseconds.
+		Weight::from_parts(110_775_000, 9890)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Prepaid::MeterAccounts` (r:1 w:1)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
@@ -240,26 +246,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Revenue` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Prepaid::SupplyOrders` (r:0 w:1)
+	/// Proof: `Prepaid::SupplyOrders` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 6]`.
 	fn on_consumption_same_tariff(v: u32, ) -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `899 + v * (321 ±0)`
+		//  Measured:  `932 + v * (321 ±0)`
 		//  Estimated: `5440`
-		// Minimum execution time: 27_060_000 picoseconds.
-		Weight::from_parts(38_749_851, 5440)
-			// Standard error: 33_824
-			.saturating_add(Weight::from_parts(2_578_921, 0).saturating_mul(v.into()))
+		// Minimum execution time: 28_662_000 picoseconds.
+		Weight::from_parts(44_546_973, 5440)
+			// Standard error: 47_272
+			.saturating_add(Weight::from_parts(2_934_329, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Prepaid::MeterAccounts` (r:1 w:1)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	fn on_consumption_unbilled() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `710`
+		//  Measured:  `743`
 		//  Estimated: `3626`
-		// Minimum execution time: 10_235_000 picoseconds.
-		Weight::from_parts(12_038_000, 3626)
+		// Minimum execution time: 10_385_000 picoseconds.
+		Weight::from_parts(15_783_000, 3626)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -267,10 +275,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	fn on_registered() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `581`
+		//  Measured:  `614`
 		//  Estimated: `3626`
-		// Minimum execution time: 8_963_000 picoseconds.
-		Weight::from_parts(12_228_000, 3626)
+		// Minimum execution time: 8_953_000 picoseconds.
+		Weight::from_parts(14_101_000, 3626)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -288,14 +296,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Revenue` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Prepaid::Liabilities` (r:1 w:1)
 	/// Proof: `Prepaid::Liabilities` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Prepaid::SupplyOrders` (r:0 w:1)
+	/// Proof: `Prepaid::SupplyOrders` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	fn on_decommission() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `5581`
+		//  Measured:  `5651`
 		//  Estimated: `9890`
-		// Minimum execution time: 119_307_000 picoseconds.
-		Weight::from_parts(189_822_000, 9890)
+		// Minimum execution time: 121_110_000 picoseconds.
+		Weight::from_parts(189_902_000, 9890)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Prepaid::MeterAccounts` (r:1 w:1)
 	/// Proof: `Prepaid::MeterAccounts` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
@@ -311,94 +321,96 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prepaid::Revenue` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Prepaid::Liabilities` (r:1 w:1)
 	/// Proof: `Prepaid::Liabilities` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Prepaid::SupplyOrders` (r:0 w:1)
+	/// Proof: `Prepaid::SupplyOrders` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	fn on_owner_change() -> Weight {
 		// Proof size in bytes:
-		//  Measured:  `5581`
+		//  Measured:  `5651`
 		//  Estimated: `9890`
-		// Minimum execution time: 117_885_000 picoseconds.
-		Weight::from_parts(168_420_000, 9890)
+		// Minimum execution time: 121_180_000 picoseconds.
+		Weight::from_parts(193_698_000, 9890)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 }
 
 // The same weights with RocksDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn create_tariff() -> Weight {
-		Weight::from_parts(47_791_000, 3517)
+		Weight::from_parts(36_854_000, 3517)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn schedule_tariff_change() -> Weight {
-		Weight::from_parts(32_979_000, 5440)
+		Weight::from_parts(47_321_000, 5440)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn cancel_tariff_change() -> Weight {
-		Weight::from_parts(32_288_000, 5440)
+		Weight::from_parts(31_637_000, 5440)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn retire_tariff() -> Weight {
-		Weight::from_parts(37_356_000, 5440)
+		Weight::from_parts(34_071_000, 5440)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn assign_tariff() -> Weight {
-		Weight::from_parts(76_784_000, 5440)
+		Weight::from_parts(71_166_000, 5440)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(168_590_000, 5440)
+		Weight::from_parts(166_297_000, 5440)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn take_emergency_credit() -> Weight {
-		Weight::from_parts(53_579_000, 5440)
+		Weight::from_parts(72_147_000, 5440)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_revenue() -> Weight {
-		Weight::from_parts(80_159_000, 6196)
+		Weight::from_parts(93_369_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn claim_refund() -> Weight {
-		Weight::from_parts(102_352_000, 6196)
+		Weight::from_parts(82_102_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_consumption() -> Weight {
-		Weight::from_parts(108_862_000, 9890)
+		Weight::from_parts(110_775_000, 9890)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// The range of component `v` is `[1, 6]`.
 	fn on_consumption_same_tariff(v: u32, ) -> Weight {
-		Weight::from_parts(38_749_851, 5440)
-			.saturating_add(Weight::from_parts(2_578_921, 0).saturating_mul(v.into()))
+		Weight::from_parts(44_546_973, 5440)
+			.saturating_add(Weight::from_parts(2_934_329, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn on_consumption_unbilled() -> Weight {
-		Weight::from_parts(12_038_000, 3626)
+		Weight::from_parts(15_783_000, 3626)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_registered() -> Weight {
-		Weight::from_parts(12_228_000, 3626)
+		Weight::from_parts(14_101_000, 3626)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_decommission() -> Weight {
-		Weight::from_parts(189_822_000, 9890)
+		Weight::from_parts(189_902_000, 9890)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn on_owner_change() -> Weight {
-		Weight::from_parts(168_420_000, 9890)
+		Weight::from_parts(193_698_000, 9890)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 }

@@ -200,7 +200,10 @@ fn a_reading_weighs_its_tariffs_versions_and_a_switch_the_worst_case() {
 			};
 			<Prepaid as OnConsumption<AccountId>>::on_consumption(&consumption, &OPERATOR)
 		};
-		let same_tariff = <() as WeightInfo>::on_consumption_same_tariff;
+		// The benchmark's worst case changes the supply state (a `SupplyOrders` write); a
+		// reading that leaves it as it is weighs one write less.
+		let no_change = <Test as frame_system::Config>::DbWeight::get().writes(1);
+		let same_tariff = |v| <() as WeightInfo>::on_consumption_same_tariff(v) - no_change;
 		// One version: the least work, for an hour or for months (pricing is in closed form).
 		assert_eq!(bill(at_hour(0), at_hour(1)), same_tariff(1));
 		assert_eq!(bill(at_hour(1), at_hour(24 * 90)), same_tariff(1));
@@ -222,5 +225,29 @@ fn a_reading_weighs_its_tariffs_versions_and_a_switch_the_worst_case() {
 		assert_eq!(bill(at_hour(24 * 90 + 1), switch + 1), <() as WeightInfo>::on_consumption());
 		assert_eq!(account(METER).tariff, Some(other));
 		assert!(<Prepaid as OnConsumption<AccountId>>::max_weight().all_gte(same_tariff(10)));
+	});
+}
+
+#[test]
+fn a_reading_that_changes_the_supply_state_weighs_the_order_it_writes() {
+	use crate::weights::WeightInfo;
+	ExtBuilder::default().build_and_execute(|| {
+		let mut p = flat(UNIT);
+		p.low_credit_threshold = UNIT / 2;
+		funded_meter(METER, p, UNIT);
+		let noon = t0() + 4 * DAY_MS + 12 * HOUR_MS;
+		set_now(noon);
+		// 0.6 WATT of 1: the supply goes to LowCredit, a `SupplyOrders` entry is written.
+		let weight = <Prepaid as OnConsumption<AccountId>>::on_consumption(
+			&wattcoin_primitives::traits::Consumption {
+				meter: METER,
+				from_ms: noon - HOUR_MS,
+				to_ms: noon,
+				energy_wh: 600,
+			},
+			&OPERATOR,
+		);
+		assert_eq!(supply(METER), SupplyState::LowCredit);
+		assert_eq!(weight, <() as WeightInfo>::on_consumption_same_tariff(1));
 	});
 }
