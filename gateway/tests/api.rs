@@ -417,6 +417,20 @@ async fn bad_query_parameters_are_400() {
 	gw.stop().await;
 }
 
+/// Supply commands come from the node a gateway follows: one that follows none says so, and a
+/// malformed meter id is 400 (the e2e tests serve real commands, `e2e/tests/ocw.test.mjs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_following_no_node_serves_no_supply_command() {
+	let (_dir, gw) = gateway().await;
+	gw.http.get(&format!("/v1/meters/{ED_METER}/supply")).await.assert_error(
+		StatusCode::NOT_FOUND,
+		"follows no node (--node-rpc)",
+		None,
+	);
+	assert_eq!(gw.http.get("/v1/meters/lots/supply").await.status, StatusCode::BAD_REQUEST);
+	gw.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_the_store() {
 	let (_dir, gw) = gateway().await;
