@@ -204,6 +204,7 @@ pub mod weights;
 
 pub use receipts::{MAX_PRUNE_ON_IDLE, PRUNE_PER_ISSUE};
 pub use redemption::BurnAndRecord;
+pub use types::{BalanceOf, CreditOf, QueuedReceiptOf, ReceiptOf, VendorInfoOf};
 
 use core::marker::PhantomData;
 use frame_support::{
@@ -215,32 +216,12 @@ use frame_support::{
 		},
 		DefensiveSaturating, Get, Imbalance, OnUnbalanced,
 	},
-	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{CheckedAdd, StaticLookup, Zero},
 	ArithmeticError, DispatchError,
 };
-
-/// The balance type of the currency this pallet mints and burns.
-pub type BalanceOf<T> =
-	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-
-/// A credit (an amount taken out of accounts but not yet out of the total issuance) of the
-/// currency: what fee payment and dust removal hand to [`BurnAndRecord`].
-pub type CreditOf<T> =
-	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
-
-/// A vendor record with the runtime's balance and block number types.
-pub type VendorInfoOf<T> = VendorInfo<BalanceOf<T>, BlockNumberFor<T>>;
-
-/// The id of an off-chain payment, as given to [`Pallet::issue`].
-pub type ReceiptOf<T> = BoundedVec<u8, <T as Config>::MaxReceiptLen>;
-
-/// A used receipt in the expiry queue, with the runtime's account and block number types.
-pub type QueuedReceiptOf<T> =
-	QueuedReceipt<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 

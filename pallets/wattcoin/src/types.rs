@@ -143,3 +143,31 @@ pub fn window_start<BlockNumber: AtLeast32BitUnsigned + Copy>(
 		None => now,
 	}
 }
+
+// The types above with the runtime's: its currency, account and block number types.
+
+/// The balance type of the currency this pallet mints and burns.
+pub type BalanceOf<T> =
+	<<T as crate::Config>::Currency as frame_support::traits::fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
+
+/// A credit (an amount taken out of accounts but not yet out of the total issuance) of the
+/// currency: what fee payment and dust removal hand to [`BurnAndRecord`](crate::BurnAndRecord).
+pub type CreditOf<T> = frame_support::traits::fungible::Credit<
+	<T as frame_system::Config>::AccountId,
+	<T as crate::Config>::Currency,
+>;
+
+/// A vendor record with the runtime's balance and block number types.
+pub type VendorInfoOf<T> =
+	VendorInfo<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
+
+/// The id of an off-chain payment, as given to [`Pallet::issue`](crate::Pallet::issue).
+pub type ReceiptOf<T> = frame_support::BoundedVec<u8, <T as crate::Config>::MaxReceiptLen>;
+
+/// A used receipt in the expiry queue, with the runtime's account and block number types.
+pub type QueuedReceiptOf<T> = QueuedReceipt<
+	<T as frame_system::Config>::AccountId,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
