@@ -73,9 +73,11 @@ describe('the gateway follows the chain', () => {
       NEW_METER, { Sr25519: device.publicKey }, alice.address, null), alice);
     assert.equal(dispatchError, undefined);
     await waitFor(async () => (await finalizedMeter()) !== null, 60_000, 'the registration finalized');
-    clock = Math.max(clock, Date.now());
+    // The meter's clock keeps real time: a retried reading carries the time it was taken,
+    // not a later one (each `post` without a time would move the clock on by a second).
+    const firstAt = clock = Math.max(clock, Date.now());
     const first = await waitFor(async () => {
-      const res = await post(device, 1, 100);
+      const res = await post(device, 1, 100, firstAt);
       return res.status === 201 ? res : null;
     }, 30_000, 'the gateway to accept the new meter');
     assert.equal(first.body.new, 1);
@@ -132,9 +134,9 @@ describe('the gateway follows the chain', () => {
       const meter = await finalizedMeter();
       return meter && u8aToHex(meter.key.asSr25519) === u8aToHex(replacement.publicKey);
     }, 60_000, 'the rotation finalized');
-    clock = Math.max(clock, Date.now()) + 1_000;
+    const replacementAt = clock = Math.max(clock, Date.now()) + 1_000;
     const accepted = await waitFor(async () => {
-      const res = await post(replacement, 1, 5);
+      const res = await post(replacement, 1, 5, replacementAt);
       return res.status === 201 ? res : null;
     }, 30_000, 'the gateway to accept the replacement device');
     assert.equal(accepted.body.new, 1);
@@ -145,6 +147,8 @@ describe('the gateway follows the chain', () => {
 
   test('a meter sold to another household shows the new owner none of the old owner\'s readings', async () => {
     const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
+    // Sold once real time has passed the meter's last reading, as a sale would be.
+    await new Promise((ok) => setTimeout(ok, Math.max(0, clock - Date.now() + 1)));
     const { dispatchError } = await sendAndWait(api.tx.meters.setOwner(NEW_METER, bob.address), alice);
     assert.equal(dispatchError, undefined);
     await waitFor(async () => (await finalizedMeter())?.owner.toString() === bob.address,
@@ -156,8 +160,13 @@ describe('the gateway follows the chain', () => {
       const res = await read(bob);
       return res.status === 200 ? res.json() : null;
     }, 30_000, 'the gateway to learn the new owner');
+    assert.ok(bobs.owner_since_ms > clock, 'the sale is later than every reading Alice had');
     assert.deepEqual(bobs.readings, [], 'Alice\'s readings are not shown to Bob');
-    assert.ok(bobs.owner_since_ms > 0);
     assert.equal((await read(alice)).status, 403);
+    // What the meter measures after the sale is Bob's.
+    const afterSale = await post(replacement, 2, 6, bobs.owner_since_ms + 1_000);
+    assert.equal(afterSale.status, 201);
+    const later = await (await read(bob)).json();
+    assert.deepEqual(later.readings.map((r) => [r.seq, r.cumulative_wh]), [[2, 6]]);
   });
 });
