@@ -57,6 +57,30 @@ pub enum Command {
 	/// Licensed vendors: issue WATT against a payment received off chain.
 	#[command(subcommand)]
 	Vendor(VendorCommand),
+	/// Operators: revenue from billed energy, and its withdrawal.
+	#[command(subcommand)]
+	Operator(OperatorCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorCommand {
+	/// The revenue an operator holds in the prepaid pot, not yet withdrawn.
+	Revenue {
+		/// The operator: a wallet account's name or an address.
+		operator: String,
+	},
+	/// Pay revenue out of the pot to the operator's account (or another).
+	Withdraw {
+		/// The operator's wallet account.
+		#[arg(long)]
+		from: String,
+		/// How much, in WATT.
+		#[arg(long)]
+		amount: String,
+		/// Where to pay it (default: the operator itself).
+		#[arg(long)]
+		to: Option<String>,
+	},
 }
 
 #[derive(Subcommand, Debug)]
@@ -160,6 +184,19 @@ pub enum TariffCommand {
 	/// A tariff's operator, versions (prices, bands, tiers) and the meters on it.
 	Show {
 		/// The tariff's id.
+		tariff: u32,
+	},
+	/// Bill a meter at one of the operator's tariffs (a meter already on a tariff switches
+	/// after the notice period).
+	Assign {
+		/// The meter's operator, owning the tariff.
+		#[arg(long)]
+		from: String,
+		/// The meter's id.
+		#[arg(long)]
+		meter: u64,
+		/// The tariff's id.
+		#[arg(long)]
 		tariff: u32,
 	},
 }

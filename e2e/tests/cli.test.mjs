@@ -9,8 +9,9 @@ import { dirname, join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady, mnemonicGenerate, randomAsU8a, signatureVerify } from '@polkadot/util-crypto';
-import { freePort, repoRoot, startDevNode } from '../lib/node.mjs';
+import { freePort, repoRoot, startDevNode, waitFor } from '../lib/node.mjs';
 import { cliWallet } from '../lib/cli.mjs';
+import { authorizedTransaction, devMeterPair, signReading, submitRaw, DEV_METER_ID_BASE } from '../lib/readings.mjs';
 
 const WATT = 10n ** 12n;
 const METER = 1002; // a dev meter (tariff 0, 50 WATT of credit at genesis)
@@ -198,6 +199,42 @@ describe('wattcoin, the command-line wallet', () => {
     assert.match(bad.stderr, /2 bad line\(s\); nothing was sent/);
     assert.match(bad.stderr, /line 2: a Sr25519 key is 32 bytes; this one is 1/);
     assert.match(bad.stderr, /line 3: owner: unknown account 'nobody'/);
+  });
+
+  test('tariff assign bills a meter at the operator\'s tariff; others may not', async () => {
+    const out = await cli.ok(['tariff', 'assign', '--from', 'alice', '--meter', '600000', '--tariff', '0']);
+    assert.match(out, /meter 600000 is billed at tariff #0/);
+    const account = (await (await finalized()).query.prepaid.meterAccounts(600000)).unwrap();
+    assert.equal(account.tariff.unwrap().toNumber(), 0);
+    const refused = await cli.run(['tariff', 'assign', '--from', 'household', '--meter', '600001', '--tariff', '0']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /failed on chain: Prepaid\.NotOperator/);
+  });
+
+  test('operator revenue and withdraw: billed energy is paid out to the operator', async () => {
+    // Two readings of dev meter 1000 billed: 750 Wh at 0.25 WATT/kWh and the standing charge.
+    const pair = await devMeterPair(0);
+    const now = BigInt(Date.now());
+    const batch = [
+      signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 1n, atMs: now - 60_000n, cumulativeWh: 10_000n }),
+      signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 2n, atMs: now, cumulativeWh: 10_750n }),
+    ];
+    await submitRaw(node.provider, authorizedTransaction(api, api.tx.meters.ingestReadings(batch)));
+    const alice = keyring.addFromUri('//Alice').address;
+    const revenueOf = async () => (await (await finalized()).query.prepaid.revenue(alice)).toBigInt();
+    const held = await waitFor(async () => { const r = await revenueOf(); return r > 0n ? r : null; },
+      60_000, 'revenue from the billed readings');
+    assert.ok(held >= 1875n * WATT / 10_000n, `at least the energy's 0.1875 WATT; got ${held}`);
+    const out = await cli.ok(['operator', 'revenue', 'alice']);
+    const shown = line(out, 'revenue').replace(' WATT', '');
+    const [whole, fraction = ''] = shown.split('.');
+    assert.equal(BigInt(whole) * WATT + BigInt(fraction.padEnd(12, '0')), held);
+
+    const tooMuch = await cli.run(['operator', 'withdraw', '--from', 'alice', '--amount', '1000']);
+    assert.equal(tooMuch.code, 1);
+    assert.match(tooMuch.stderr, /Prepaid\.InsufficientRevenue/);
+    await cli.ok(['operator', 'withdraw', '--from', 'alice', '--amount', shown, '--to', 'charlie']);
+    assert.equal(await revenueOf(), 0n);
   });
 
   test('errors say what is wrong: password, account, node, amount, a call the chain refuses', async () => {

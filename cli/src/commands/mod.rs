@@ -2,6 +2,7 @@
 
 mod account;
 mod meter;
+mod operator;
 mod register;
 mod tariff;
 mod vendor;
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 		Command::Meter(command) => meter::run(&ctx, command).await,
 		Command::Tariff(command) => tariff::run(&ctx, command).await,
 		Command::Vendor(command) => vendor::run(&ctx, command).await,
+		Command::Operator(command) => operator::run(&ctx, command).await,
 	}
 }
 

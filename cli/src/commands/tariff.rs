@@ -13,6 +13,7 @@ use crate::{
 pub async fn run(ctx: &Context, command: TariffCommand) -> anyhow::Result<()> {
 	match command {
 		TariffCommand::Show { tariff } => show(ctx, tariff).await,
+		TariffCommand::Assign { from, meter, tariff } => assign(ctx, &from, meter, tariff).await,
 	}
 }
 
@@ -62,6 +63,26 @@ async fn show(ctx: &Context, id: u32) -> anyhow::Result<()> {
 				format_watt(tier.adder_per_kwh)
 			);
 		}
+	}
+	Ok(())
+}
+
+/// Bills `meter` at `tariff`, signed by its operator.
+async fn assign(ctx: &Context, from: &str, meter: u64, tariff: u32) -> anyhow::Result<()> {
+	let signer = ctx.signer(from)?;
+	let chain = ctx.chain().await?;
+	let call = runtime::tx().prepaid().assign_tariff(meter, tariff);
+	let what = format!("assignment of meter {meter} to tariff #{tariff}");
+	let included = chain.submit(&call, &signer, &what).await?;
+	let switch =
+		included.events.find_first::<runtime::prepaid::events::TariffAssigned>().transpose()?;
+	match switch {
+		Some(event) if event.effective_from > 0 => println!(
+			"meter {meter} is billed at tariff #{tariff} from {} (block #{})",
+			utc(event.effective_from),
+			included.block
+		),
+		_ => println!("meter {meter} is billed at tariff #{tariff} (block #{})", included.block),
 	}
 	Ok(())
 }
