@@ -37,17 +37,7 @@ pub enum Command {
 		account: String,
 	},
 	/// Send WATT to an account; the sender keeps at least the existential deposit.
-	Transfer {
-		/// The wallet account that pays.
-		#[arg(long)]
-		from: String,
-		/// Who receives: a wallet account's name or any address.
-		#[arg(long)]
-		to: String,
-		/// How much, in WATT (e.g. 12.5).
-		#[arg(long)]
-		amount: String,
-	},
+	Transfer(Payment),
 	/// Prepaid meters: status, top-up, registration.
 	#[command(subcommand)]
 	Meter(MeterCommand),
@@ -81,6 +71,20 @@ pub enum OperatorCommand {
 		#[arg(long)]
 		to: Option<String>,
 	},
+}
+
+/// Who pays whom how much: `--from`, `--to`, `--amount`.
+#[derive(Args, Debug)]
+pub struct Payment {
+	/// The wallet account that pays (or signs, for a vendor's issue).
+	#[arg(long)]
+	pub from: String,
+	/// Who receives: a wallet account's name or any address.
+	#[arg(long)]
+	pub to: String,
+	/// How much, in WATT (e.g. 12.5).
+	#[arg(long)]
+	pub amount: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -205,15 +209,9 @@ pub enum TariffCommand {
 pub enum VendorCommand {
 	/// Issue WATT to a household against a payment received off chain (a licensed vendor).
 	Issue {
-		/// The vendor's wallet account.
-		#[arg(long)]
-		from: String,
-		/// Who receives: a wallet account's name or any address.
-		#[arg(long)]
-		to: String,
-		/// How much, in WATT.
-		#[arg(long)]
-		amount: String,
+		/// The vendor (`--from`), the household (`--to`) and the amount.
+		#[command(flatten)]
+		payment: Payment,
 		/// The vendor's receipt for the payment (unique per vendor, e.g. the till's number).
 		#[arg(long)]
 		receipt: String,

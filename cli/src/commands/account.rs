@@ -4,6 +4,7 @@ use super::Context;
 use crate::{
 	amount::{format_watt, parse_watt},
 	chain::{address, runtime},
+	cli::Payment,
 	keystore::address_of,
 };
 use subxt::utils::AccountId32;
@@ -27,10 +28,10 @@ pub async fn balance(ctx: &Context, who: &str) -> anyhow::Result<()> {
 }
 
 /// Sends `amount` WATT from the wallet account `from` to `to`, keeping the sender alive.
-pub async fn transfer(ctx: &Context, from: &str, to: &str, amount: &str) -> anyhow::Result<()> {
-	let value = parse_watt(amount)?;
-	let dest = ctx.account(to)?;
-	let signer = ctx.signer(from)?;
+pub async fn transfer(ctx: &Context, payment: &Payment) -> anyhow::Result<()> {
+	let value = parse_watt(&payment.amount)?;
+	let dest = ctx.account(&payment.to)?;
+	let signer = ctx.signer(&payment.from)?;
 	let chain = ctx.chain().await?;
 	let call = runtime::tx().balances().transfer_keep_alive(address(dest), value);
 	let what = format!("transfer of {} to {}", format_watt(value), address_of(&dest));

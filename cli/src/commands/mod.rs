@@ -25,9 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 	match cli.command {
 		Command::Wallet(command) => wallet::run(&ctx, command),
 		Command::Balance { account } => account::balance(&ctx, &account).await,
-		Command::Transfer { from, to, amount } => {
-			account::transfer(&ctx, &from, &to, &amount).await
-		},
+		Command::Transfer(payment) => account::transfer(&ctx, &payment).await,
 		Command::Meter(command) => meter::run(&ctx, command).await,
 		Command::Tariff(command) => tariff::run(&ctx, command).await,
 		Command::Vendor(command) => vendor::run(&ctx, command).await,

@@ -6,14 +6,14 @@ use super::Context;
 use crate::{
 	amount::{format_watt, parse_watt},
 	chain::{address, runtime},
-	cli::VendorCommand,
+	cli::{Payment, VendorCommand},
 	keystore::address_of,
 };
 
 pub async fn run(ctx: &Context, command: VendorCommand) -> anyhow::Result<()> {
 	match command {
-		VendorCommand::Issue { from, to, amount, receipt, paid_at } => {
-			issue(ctx, &from, &to, &amount, &receipt, paid_at).await
+		VendorCommand::Issue { payment, receipt, paid_at } => {
+			issue(ctx, &payment, &receipt, paid_at).await
 		},
 	}
 }
@@ -23,18 +23,16 @@ const MAX_RECEIPT: usize = 64;
 
 async fn issue(
 	ctx: &Context,
-	from: &str,
-	to: &str,
-	amount: &str,
+	payment: &Payment,
 	receipt: &str,
 	paid_at: Option<u32>,
 ) -> anyhow::Result<()> {
-	let value = parse_watt(amount)?;
-	let dest = ctx.account(to)?;
+	let value = parse_watt(&payment.amount)?;
+	let dest = ctx.account(&payment.to)?;
 	if receipt.is_empty() || receipt.len() > MAX_RECEIPT {
 		bail!("a receipt is 1 to {MAX_RECEIPT} bytes; {receipt:?} is {}", receipt.len());
 	}
-	let signer = ctx.signer(from)?;
+	let signer = ctx.signer(&payment.from)?;
 	let chain = ctx.chain().await?;
 	let paid_at = match paid_at {
 		Some(block) => block,
