@@ -367,7 +367,10 @@ async fn send(
 		if rows.peek().is_none() && included >= nonce {
 			break;
 		}
-		if let Some(row) = rows.peek().filter(|_| nonce - included < in_flight) {
+		// Saturating: another client signing for the operator meanwhile moves the chain's nonce
+		// past ours; then our next transactions are refused as stale, and the next round
+		// starts from the chain's nonce.
+		if let Some(row) = rows.peek().filter(|_| nonce.saturating_sub(included) < in_flight) {
 			let call = runtime::tx().meters().register_meter(
 				row.meter,
 				row.multi_signer(),
@@ -404,7 +407,7 @@ async fn send(
 			if last_progress.elapsed() > BLOCK_WAIT {
 				eprintln!(
 					"{} registrations were not included for {} s; reading back what landed",
-					nonce - included,
+					nonce.saturating_sub(included),
 					BLOCK_WAIT.as_secs()
 				);
 				break;
@@ -415,7 +418,7 @@ async fn send(
 				"submitted {} of {total}: {} in blocks (best #{best}), {} waiting, {} refused",
 				nonce - first_nonce,
 				included.saturating_sub(first_nonce),
-				nonce - included,
+				nonce.saturating_sub(included),
 				sent.refused
 			);
 			last_report = Instant::now();
