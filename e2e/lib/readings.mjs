@@ -34,6 +34,18 @@ export function signReading(api, pair, reading) {
 }
 
 /**
+ * Dev meter 1000's first two readings, signed: 10,000 Wh a minute ago, then 10,750 Wh now
+ * (750 Wh billed between them).
+ */
+export async function firstTwoReadings(api, now = BigInt(Date.now())) {
+  const pair = await devMeterPair(0);
+  return [
+    signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 1n, atMs: now - 60_000n, cumulativeWh: 10_000n }),
+    signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 2n, atMs: now, cumulativeWh: 10_750n }),
+  ];
+}
+
+/**
  * An authorized general transaction (extrinsic v5) carrying `call`, hex encoded.
  *
  * Layout: compact length, the version byte 0x45 (general, v5), the extension version (0), the

@@ -11,7 +11,7 @@ import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady, mnemonicGenerate, randomAsU8a, signatureVerify } from '@polkadot/util-crypto';
 import { freePort, repoRoot, startDevNode, waitFor } from '../lib/node.mjs';
 import { cliWallet } from '../lib/cli.mjs';
-import { authorizedTransaction, devMeterPair, signReading, submitRaw, DEV_METER_ID_BASE } from '../lib/readings.mjs';
+import { authorizedTransaction, firstTwoReadings, submitRaw } from '../lib/readings.mjs';
 
 const WATT = 10n ** 12n;
 const METER = 1002; // a dev meter (tariff 0, 50 WATT of credit at genesis)
@@ -213,12 +213,7 @@ describe('wattcoin, the command-line wallet', () => {
 
   test('operator revenue and withdraw: billed energy is paid out to the operator', async () => {
     // Two readings of dev meter 1000 billed: 750 Wh at 0.25 WATT/kWh and the standing charge.
-    const pair = await devMeterPair(0);
-    const now = BigInt(Date.now());
-    const batch = [
-      signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 1n, atMs: now - 60_000n, cumulativeWh: 10_000n }),
-      signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 2n, atMs: now, cumulativeWh: 10_750n }),
-    ];
+    const batch = await firstTwoReadings(api);
     await submitRaw(node.provider, authorizedTransaction(api, api.tx.meters.ingestReadings(batch)));
     const alice = keyring.addFromUri('//Alice').address;
     const revenueOf = async () => (await (await finalized()).query.prepaid.revenue(alice)).toBigInt();

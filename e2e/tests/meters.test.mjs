@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDevNode, waitFor } from '../lib/node.mjs';
-import { authorizedTransaction, devMeterPair, signReading, submitRaw, DEV_METER_ID_BASE } from '../lib/readings.mjs';
+import { authorizedTransaction, devMeterPair, firstTwoReadings, signReading, submitRaw, DEV_METER_ID_BASE } from '../lib/readings.mjs';
 
 describe('pallet-meters on the dev chain', () => {
   let node;
@@ -61,12 +61,7 @@ describe('pallet-meters on the dev chain', () => {
   });
 
   test('signed readings are ingested feelessly by an authorized transaction', async () => {
-    const pair = await devMeterPair(0);
-    const now = BigInt(Date.now());
-    const batch = [
-      signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 1n, atMs: now - 60_000n, cumulativeWh: 10_000n }),
-      signReading(api, pair, { meter: DEV_METER_ID_BASE, seq: 2n, atMs: now, cumulativeWh: 10_750n }),
-    ];
+    const batch = await firstTwoReadings(api);
     const call = api.tx.meters.ingestReadings(batch);
     const tx = authorizedTransaction(api, call);
     await submitRaw(node.provider, tx);
