@@ -11,7 +11,9 @@
 //!   SCALE `ReadingsPage` with `Accept: application/scale`, JSON otherwise.
 //! - `GET /v1/meters/{meter}/readings?after=CURSOR&limit=N`, for the meter's owner only
 //!   (`Authorization: WattcoinOwner ...`): its readings since it became the owner's, each
-//!   with its outcome ([`crate::owners`]), JSON.
+//!   with its outcome ([`crate::owners`]), JSON;
+//! - `GET /v1/meters/{meter}/billing?after=BLOCK&limit=N`, for the meter's owner only: its
+//!   billing history ([`crate::billing`]), JSON. Both are in [`owner`].
 //! - `GET /v1/meters/{meter}/outcomes?after=SEQ&limit=N`, public: what became of each of the
 //!   meter's readings, by `seq`, without consumption.
 //! - `GET /healthz`: status, stored readings, last cursor.
@@ -24,6 +26,8 @@
 //! size before it is read when its `Content-Length` says it is too large, and before it is
 //! parsed otherwise; a body that does not arrive within the body timeout is `408`.
 
+mod owner;
+
 pub use crate::body::{
 	decode_json_batch, decode_scale_batch, JSON_WHITESPACE_PER_READING, MAX_JSON_BODY_BYTES,
 	MAX_JSON_READING_LEN, MAX_SCALE_BODY_BYTES,
@@ -34,14 +38,14 @@ use crate::{
 	ingest::{IngestError, Ingestor},
 	limits::{Limits, PeerSlot, PerPeer, RETRY_AFTER_SECS},
 	outcomes::ReadingOutcome,
-	owners::OwnerReading,
 	readers::Readers,
 	store::{StoreError, StoredReading},
 	supply::{SupplyCommand, SupplyError, SupplySource},
+	web::WebApp,
 };
 use axum::{
 	extract::{FromRequestParts, Path, RawQuery, Request, State},
-	http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+	http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode, Uri},
 	response::{IntoResponse, Response},
 	routing::get,
 	Json, Router,
@@ -277,29 +281,43 @@ struct AppState {
 	readers: Arc<Readers>,
 	pools: Arc<Pools>,
 	supply: Option<SupplySource>,
+	web: Option<WebApp>,
 }
 
 /// The gateway's routes, serving the feeds to `readers`, with the pools of `limits`, and the
-/// meters' supply commands from `supply` (a gateway following a node).
+/// meters' supply commands from `supply` (a gateway following a node), and the web app's
+/// files from `web` at every other path.
 pub fn router(
 	ingestor: Ingestor,
 	readers: Arc<Readers>,
 	limits: &Limits,
 	supply: Option<SupplySource>,
+	web: Option<WebApp>,
 ) -> Router {
 	Router::new()
 		.route(READINGS_PATH, get(get_readings).post(post_readings))
-		.route("/v1/meters/{meter}/readings", get(get_owner_readings))
+		.route("/v1/meters/{meter}/readings", get(owner::get_owner_readings))
+		.route("/v1/meters/{meter}/billing", get(owner::get_billing))
 		.route("/v1/meters/{meter}/outcomes", get(get_outcomes))
 		.route("/v1/meters/{meter}/supply", get(get_supply))
 		.route("/healthz", get(healthz))
 		.fallback(not_found)
 		.method_not_allowed_fallback(method_not_allowed)
-		.with_state(AppState { ingestor, readers, pools: Arc::new(Pools::new(limits)), supply })
+		.with_state(AppState {
+			ingestor,
+			readers,
+			pools: Arc::new(Pools::new(limits)),
+			supply,
+			web,
+		})
 }
 
-async fn not_found() -> ApiError {
-	ApiError::new(StatusCode::NOT_FOUND, "not found", None)
+/// The web app's file at the path, if it serves one; otherwise 404.
+async fn not_found(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+	match state.web.as_ref().and_then(|web| web.serve(&method, &uri)) {
+		Some(response) => response,
+		None => ApiError::new(StatusCode::NOT_FOUND, "not found", None).into_response(),
+	}
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -465,57 +483,10 @@ async fn get_readings(
 	}
 }
 
-/// A meter's readings for its owner: `GET /v1/meters/{meter}/readings?after=CURSOR&limit=N`.
-#[derive(Serialize)]
-struct OwnerPage {
-	meter: MeterId,
-	/// Since when (ms) the meter has been the owner's: nothing before is served.
-	owner_since_ms: u64,
-	readings: Vec<OwnerReading>,
-	/// The cursor to ask after next time.
-	next: Cursor,
-}
-
-fn parse_meter(meter: &str) -> Result<MeterId, ApiError> {
+pub(crate) fn parse_meter(meter: &str) -> Result<MeterId, ApiError> {
 	meter
 		.parse()
 		.map_err(|_| ApiError::bad_request(format!("meter must be a number, not {meter:?}"), None))
-}
-
-async fn get_owner_readings(
-	State(state): State<AppState>,
-	Peer(peer): Peer,
-	Path(meter): Path<String>,
-	headers: HeaderMap,
-	RawQuery(query): RawQuery,
-) -> Result<Json<OwnerPage>, ApiError> {
-	let meter = parse_meter(&meter)?;
-	let (after, limit) = parse_page_query(query.as_deref())?;
-	let chain = state.ingestor.meters().read().ok().and_then(|meters| meters.chain(meter).copied());
-	let Some(chain) = chain else {
-		return Err(ApiError::new(
-			StatusCode::NOT_FOUND,
-			format!(
-				"meter {meter} is not registered on the chain this gateway follows (a gateway \
-				 that follows no node serves no owner)"
-			),
-			None,
-		));
-	};
-	state.readers.check_owner(&headers, meter, &chain.owner.into(), now_ms()).map_err(|err| {
-		tracing::info!(?peer, meter, "GET /v1/meters/{meter}/readings: refused: {err}");
-		ApiError::from(err)
-	})?;
-	let _slot = state.pools.read_slot(peer)?;
-	let store = state.ingestor.store().clone();
-	let since = chain.owner_since_ms;
-	let readings =
-		tokio::task::spawn_blocking(move || store.owner_readings(meter, since, after, limit))
-			.await
-			.map_err(ApiError::internal)?
-			.map_err(ApiError::internal)?;
-	let next = readings.last().map_or(after, |r| r.cursor);
-	Ok(Json(OwnerPage { meter, owner_since_ms: since, readings, next }))
 }
 
 /// The outcomes of a meter's readings: `GET /v1/meters/{meter}/outcomes?after=SEQ&limit=N`.
@@ -635,8 +606,13 @@ mod tests {
 		let limits = Limits { max_reads: 3, max_reads_per_peer: 2, ..Limits::default() };
 		let relayer = sp_core::sr25519::Pair::from_string("//Relayer", None).unwrap();
 		let readers = Arc::new(Readers::new(genesis, [relayer.public()], false));
-		let state =
-			AppState { ingestor, readers, pools: Arc::new(Pools::new(&limits)), supply: None };
+		let state = AppState {
+			ingestor,
+			readers,
+			pools: Arc::new(Pools::new(&limits)),
+			supply: None,
+			web: None,
+		};
 		let signed = move || {
 			let at = now_ms();
 			let message = wattcoin_primitives::feed_auth::relayer_message(genesis, at);

@@ -10,6 +10,7 @@
 //!   of every `Meters.ingest_readings` call and the per-reading events of that call;
 //! - keeps since when each meter has had its owner ([`crate::owners`]), so that an owner reads
 //!   only its own readings;
+//! - indexes each meter's billing history ([`crate::billing`]), unless `--no-billing-index`;
 //! - keeps the chain's block authors (Aura authorities) as relayers ([`crate::readers`]), at
 //!   every finalized block;
 //! - prunes settled readings older than the retention.
@@ -19,6 +20,7 @@
 //! the node goes away it reconnects, every [`RECONNECT`].
 
 use crate::{
+	billing,
 	ingest::now_ms,
 	meters::{ChainMeter, SharedMeters},
 	outcomes::{Finalized, MeterProgress, Outcome},
@@ -66,6 +68,8 @@ pub struct FollowConfig {
 	pub url: String,
 	/// How long settled readings are kept.
 	pub retention: Duration,
+	/// Index each meter's billing history ([`crate::billing`]).
+	pub index_billing: bool,
 }
 
 /// `MeterInfo` of pallet-meters, the fields the gateway uses (by name: fields added by a later
@@ -119,6 +123,20 @@ pub struct BlockReport {
 	/// Meters whose registration changed (registered, key rotated, owner changed,
 	/// decommissioned, ...): read again at this block.
 	pub changed: Vec<MeterId>,
+	/// Meters a `Prepaid` event of the block names, with what the block topped up
+	/// ([`crate::billing`]).
+	pub credited: BTreeMap<MeterId, u128>,
+}
+
+impl BlockReport {
+	/// The meters whose prepaid account the block may have changed, with what it topped up.
+	pub fn billed(&self) -> BTreeMap<MeterId, u128> {
+		let mut billed = self.credited.clone();
+		for meter in self.outcomes.iter().map(|(meter, ..)| meter).chain(&self.changed) {
+			billed.entry(*meter).or_insert(0);
+		}
+		billed
+	}
 }
 
 /// A per-reading event of pallet-meters.
@@ -171,6 +189,11 @@ const REGISTRY_EVENTS: &[&str] = &[
 	"ImplausibleReadingReviewed",
 ];
 
+/// pallet-prepaid's events, besides `ToppedUp`, that change a meter's account (their first field
+/// is `meter`).
+const BILLING_EVENTS: &[&str] =
+	&["EmergencyCreditTaken", "TariffAssigned", "SupplyChanged", "TenancyEnded", "MeterClosed"];
+
 /// Reads a finalized block: its ingest calls with their events, and its registry events.
 async fn read_block(client: &Client, number: u64) -> anyhow::Result<(Finalized, BlockReport)> {
 	let at = client.at_block(number).await.with_context(|| format!("block #{number}"))?;
@@ -188,6 +211,15 @@ async fn read_block(client: &Client, number: u64) -> anyhow::Result<(Finalized, 
 		};
 		match (event.pallet_name(), event.event_name()) {
 			("System", "ExtrinsicFailed") => failed.extend(index),
+			("Prepaid", "ToppedUp") => {
+				let (meter, _payer, amount) =
+					<(u64, [u8; 32], u128)>::decode(&mut event.field_bytes())?;
+				let credited = report.credited.entry(meter).or_insert(0);
+				*credited = credited.saturating_add(amount);
+			},
+			("Prepaid", name) if BILLING_EVENTS.contains(&name) => {
+				report.credited.entry(u64::decode(&mut event.field_bytes())?).or_insert(0);
+			},
 			("Meters", name) if REGISTRY_EVENTS.contains(&name) => {
 				report.changed.push(u64::decode(&mut event.field_bytes())?);
 			},
@@ -404,11 +436,14 @@ async fn follow_once(
 			_ = stop.wait_for(|stop| *stop) => return Ok(()),
 		};
 		while next <= finalized {
-			settle_block(&client, store, meters, next).await?;
+			settle_block(&client, store, meters, next, config.index_billing).await?;
 			next += 1;
 		}
 		refresh_authorities(&client, readers, finalized).await?;
 		prune(store, config.retention).await;
+		if config.index_billing {
+			prune_billing(store).await;
+		}
 	}
 }
 
@@ -418,6 +453,7 @@ async fn settle_block(
 	store: &Arc<Store>,
 	meters: &SharedMeters,
 	number: u64,
+	index_billing: bool,
 ) -> anyhow::Result<()> {
 	let (block, report) = match read_block(client, number).await {
 		Ok(read) => read,
@@ -430,6 +466,15 @@ async fn settle_block(
 			(Finalized { number, hash }, BlockReport::default())
 		},
 	};
+	if index_billing {
+		// Before the block's progress is stored: a crash in between indexes it again.
+		let billed = report.billed();
+		if !billed.is_empty() {
+			let at_ms = block_time(client, number).await?;
+			let rows = billing::index_block(client, store, number, at_ms, &billed).await?;
+			tracing::debug!(block = number, rows, "billing indexed");
+		}
+	}
 	let mut progress = Vec::new();
 	let mut decommissioned = Vec::new();
 	for &meter in &report.changed {
@@ -505,6 +550,15 @@ async fn prune(store: &Arc<Store>, retention: Duration) {
 			tracing::info!(removed, "pruned readings settled more than {retention:?} ago")
 		},
 		Err(err) => tracing::warn!("pruning: {err:#}"),
+	}
+}
+
+/// Deletes billing rows older than [`billing::BILLING_RETENTION`], a batch at a time.
+async fn prune_billing(store: &Arc<Store>) {
+	let retention = u64::try_from(billing::BILLING_RETENTION.as_millis()).unwrap_or(u64::MAX);
+	let before = now_ms().saturating_sub(retention);
+	if let Err(err) = blocking(store, move |store| store.prune_billing(before, PRUNE_BATCH)).await {
+		tracing::warn!("pruning the billing history: {err:#}");
 	}
 }
 

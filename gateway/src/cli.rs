@@ -57,6 +57,16 @@ pub struct Cli {
 	#[arg(long)]
 	pub open_feed: bool,
 
+	/// Do not index each meter's billing history from the finalized blocks (a storage read per
+	/// billed meter per block; households' statements and the web app need it).
+	#[arg(long, requires = "node_rpc")]
+	pub no_billing_index: bool,
+
+	/// The built web app to serve at / (the `dist/` directory `cd web && npm run build`
+	/// writes): households' and operators' pages, on the same origin as the owners' feed.
+	#[arg(long, value_name = "DIR")]
+	pub web: Option<PathBuf>,
+
 	/// Days a reading is kept after a finalized block settled it (decimals allowed). Pending
 	/// readings and each meter's latest are always kept.
 	#[arg(long, value_name = "DAYS", default_value = "30", value_parser = parse_retention)]
@@ -235,10 +245,11 @@ impl Cli {
 			max_ingests: self.max_ingests,
 		};
 		limits.check().map_err(anyhow::Error::msg)?;
-		let follow = self
-			.node_rpc
-			.as_ref()
-			.map(|url| FollowConfig { url: websocket_url(url), retention: self.retention_days });
+		let follow = self.node_rpc.as_ref().map(|url| FollowConfig {
+			url: websocket_url(url),
+			retention: self.retention_days,
+			index_billing: !self.no_billing_index,
+		});
 		Ok(Config {
 			listen: self.listen,
 			db: self.db,
@@ -249,6 +260,7 @@ impl Cli {
 			follow,
 			relayers: self.relayer,
 			open_feed: self.open_feed,
+			web: self.web,
 		})
 	}
 }

@@ -19,14 +19,17 @@
 //! - [`outcomes`]: what became of each stored reading, and pruning, in the store;
 //! - [`readers`]: who may read the reading feeds (relayers, and each meter's owner);
 //! - [`owners`]: since when each meter has had its owner, and the readings it may read;
+//! - [`billing`]: each meter's billing history, indexed from finalized blocks;
 //! - [`simulator`]: the simulated meters and their load model;
 //! - [`genesis`]: the genesis hash from a node;
+//! - [`web`]: the web app's files (`--web`), served next to the API;
 //! - [`server`]: the whole gateway, started and stopped;
 //! - [`cli`]: the command line.
 //!
 //! See `gateway/README.md` for the flags, the endpoints and the guarantees.
 
 pub mod api;
+pub mod billing;
 pub mod body;
 pub mod chain;
 pub mod cli;
@@ -43,5 +46,6 @@ pub mod server;
 pub mod simulator;
 pub mod store;
 pub mod supply;
+pub mod web;
 
 pub use server::{Config, Gateway};

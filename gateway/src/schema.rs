@@ -4,17 +4,18 @@
 //! what became of each reading on finalized blocks (the `outcome` columns) and how far the
 //! gateway followed the chain (the `follower` table); version 4 records since when each meter
 //! has had its current owner (the `owners` table), so that an owner reads only its own
-//! readings.
+//! readings; version 5 holds each meter's billing history (the `billing` table,
+//! [`crate::billing`]).
 
 use crate::store::StoreError;
 use rusqlite::{Connection, OptionalExtension};
 use sp_core::H256;
 use std::path::Path;
 
-/// The schema version this gateway writes (`PRAGMA user_version`): 4 records owners; 3
+/// The schema version this gateway writes (`PRAGMA user_version`): 5 records billing; 4 records owners; 3
 /// records outcomes; 2 bound the database to a genesis hash (the `chain` table); 1 had the
 /// readings only. Older versions are migrated when opened.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Version 1: the readings.
 pub(crate) const SCHEMA_V1: &str = "
@@ -101,6 +102,26 @@ CREATE TABLE owners (
 ALTER TABLE chain ADD COLUMN owners_from_ms INTEGER NOT NULL DEFAULT 0;
 ";
 
+/// What version 5 adds: each meter's prepaid account at every finalized block that changed
+/// it, with what the block debited and topped up ([`crate::billing`]). Amounts are decimal
+/// text: a `u128` does not fit SQLite's integers.
+const SCHEMA_V5_BILLING: &str = "
+CREATE TABLE billing (
+	meter          INTEGER NOT NULL,
+	block          INTEGER NOT NULL,
+	at_ms          INTEGER NOT NULL,
+	credit         TEXT    NOT NULL,
+	debt           TEXT    NOT NULL,
+	emergency_used TEXT    NOT NULL,
+	tariff         INTEGER,
+	supply         TEXT    NOT NULL,
+	topped_up      TEXT    NOT NULL,
+	debited        TEXT    NOT NULL,
+	PRIMARY KEY (meter, block)
+) WITHOUT ROWID;
+CREATE INDEX billing_by_time ON billing (at_ms);
+";
+
 /// Creates or migrates the schema and checks the database is bound to `genesis`, in one
 /// transaction: on any error nothing was changed.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Result<(), StoreError> {
@@ -119,7 +140,6 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Resu
 	let add_owners = |tx: &rusqlite::Transaction<'_>, owners_from: u64| {
 		tx.execute_batch(SCHEMA_V4_OWNERS)?;
 		tx.execute("UPDATE chain SET owners_from_ms = ?1", [crate::store::to_sql(owners_from)])?;
-		tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
 		Ok::<_, StoreError>(())
 	};
 	let now = crate::ingest::now_ms();
@@ -154,7 +174,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Resu
 			add_owners(&tx, now)?;
 			false
 		},
-		SCHEMA_VERSION => false,
+		4 | SCHEMA_VERSION => false,
 		other => {
 			return Err(StoreError::Schema(format!(
 				"{} has schema version {other}; this gateway knows versions 1 to \
@@ -163,6 +183,10 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, genesis: H256) -> Resu
 			)))
 		},
 	};
+	if version < SCHEMA_VERSION {
+		tx.execute_batch(SCHEMA_V5_BILLING)?;
+		tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+	}
 	let stored: Option<Vec<u8>> = tx
 		.query_row("SELECT genesis_hash FROM chain WHERE id = 1", [], |row| row.get(0))
 		.optional()?;

@@ -12,6 +12,7 @@ use crate::{
 	simulator::{self, Simulator, SimulatorConfig, Switches},
 	store::Store,
 	supply::SupplySource,
+	web::WebApp,
 };
 use anyhow::Context;
 use sp_core::{sr25519, H256};
@@ -50,6 +51,8 @@ pub struct Config {
 	pub relayers: Vec<sr25519::Public>,
 	/// Serve the whole feed to anyone (`--open-feed`).
 	pub open_feed: bool,
+	/// The built web app to serve at `/` (`--web`), if any.
+	pub web: Option<PathBuf>,
 }
 
 /// A started gateway: the database is open and the listener bound; [`Gateway::run`] serves.
@@ -60,6 +63,7 @@ pub struct Gateway {
 	limits: Limits,
 	follow: Option<FollowConfig>,
 	readers: Arc<Readers>,
+	web: Option<WebApp>,
 }
 
 impl Gateway {
@@ -75,6 +79,7 @@ impl Gateway {
 			follow,
 			relayers,
 			open_feed,
+			web,
 		} = config;
 		limits.check().map_err(anyhow::Error::msg)?;
 		let (store, simulator) = tokio::task::spawn_blocking(move || {
@@ -130,6 +135,14 @@ impl Gateway {
 			);
 		}
 		let readers = Arc::new(readers);
+		let web = match web {
+			Some(dir) => {
+				let app = WebApp::load(&dir)?;
+				tracing::info!(dir = %dir.display(), files = app.len(), "serving the web app at /");
+				Some(app)
+			},
+			None => None,
+		};
 		if readers.relayer_count() == 0 && follow.is_none() && !readers.is_open() {
 			tracing::warn!(
 				"no --relayer given and no node followed (--node-rpc): no relayer can read \
@@ -137,7 +150,7 @@ impl Gateway {
 			);
 		}
 		let ingestor = Ingestor::new(Arc::new(store), Arc::new(meters.into()), genesis);
-		Ok(Self { listener, ingestor, simulator, limits, follow, readers })
+		Ok(Self { listener, ingestor, simulator, limits, follow, readers, web })
 	}
 
 	/// The address the gateway listens on.
@@ -157,7 +170,7 @@ impl Gateway {
 		self,
 		shutdown: impl Future<Output = ()> + Send + 'static,
 	) -> anyhow::Result<()> {
-		let Self { listener, ingestor, simulator, limits, follow, readers } = self;
+		let Self { listener, ingestor, simulator, limits, follow, readers, web } = self;
 		let addr = listener.local_addr()?;
 		let (stop_tx, stop_rx) = watch::channel(false);
 		// Supply commands come from the node followed: served to meters, obeyed by the
@@ -182,7 +195,7 @@ impl Gateway {
 			let (store, meters) = (ingestor.store().clone(), ingestor.meters().clone());
 			tokio::spawn(chain::follow(config, store, meters, readers.clone(), stop_rx.clone()))
 		});
-		let app = api::router(ingestor.clone(), readers, &limits, supply);
+		let app = api::router(ingestor.clone(), readers, &limits, supply, web);
 		let open_connections = Arc::new(Semaphore::new(limits.max_connections));
 		let (kill_tx, kill_rx) = watch::channel(false);
 		tracing::info!(

@@ -311,6 +311,7 @@ impl TestGateway {
 			follow: None,
 			relayers: vec![relayer_pair().public()],
 			open_feed: false,
+			web: None,
 		};
 		let gateway = Gateway::start(config).await.expect("the gateway starts");
 		let addr = gateway.local_addr().unwrap();
