@@ -96,7 +96,8 @@ check_rust() {
 	log "Rust $channel with $(toolchain_list targets | tr '\n' ' ')and $(toolchain_list components | tr '\n' ' ')is ready"
 }
 
-# Node.js and npm for the end-to-end tests (not for the demo): a major version from 18 on.
+# Node.js and npm for the web app (built for the demo) and the end-to-end tests: a major
+# version from 18 on.
 E2E_NODE_MIN_MAJOR=18
 ensure_node() {
 	local missing=() major
@@ -131,8 +132,31 @@ ensure_npm_packages() {
 	fi
 }
 
-# The e2e test client (@polkadot/api) and zombienet (the network tests).
+# The e2e test client (@polkadot/api), zombienet (the network tests) and the web app's
+# packages (its build, and playwright-core for its browser tests).
 ensure_e2e_packages() {
 	ensure_npm_packages e2e
 	ensure_npm_packages zombienet
+	ensure_npm_packages web
+}
+
+# Debian's Chromium, for the web app's browser tests (playwright-core drives it; it downloads
+# no browser of its own). $CHROMIUM names another one.
+ensure_chromium() {
+	local chromium="${CHROMIUM:-/usr/bin/chromium}"
+	[ -x "$chromium" ] || install_packages "the browser tests" chromium
+	[ -x "$chromium" ] || die "Chromium not found at $chromium (set CHROMIUM to another one)"
+	log "$("$chromium" --version 2>/dev/null || echo "Chromium at $chromium") for the browser tests"
+}
+
+# The web app (web/): its packages from the committed lockfile, then `npm run build` (type
+# check and bundle into web/dist/) when web/dist is missing or older than a source.
+build_web_app() {
+	ensure_npm_packages web
+	local built="$REPO_ROOT/web/dist/index.html"
+	if [ ! -f "$built" ] || [ -n "$(find "$REPO_ROOT/web/src" "$REPO_ROOT/web/index.html" \
+		"$REPO_ROOT/web/package-lock.json" "$REPO_ROOT/web/vite.config.ts" -newer "$built" -print -quit)" ]; then
+		log "building the web app (web/: npm run build)"
+		(cd "$REPO_ROOT/web" && npm run build)
+	fi
 }

@@ -2,7 +2,8 @@
 # The main job, a live demo: builds if needed, then runs a one-validator development chain and
 # a meter gateway simulating 20 households. Readings flow from the gateway to the chain through
 # the node's off-chain worker; credit falls; meter 1000 (Alice's, 1 WATT of credit, a heavy
-# load) runs out and is disconnected within minutes. Ctrl-C stops both.
+# load) runs out and is disconnected within minutes. The gateway also serves the web app
+# (web/, built here with npm). Ctrl-C stops both.
 #
 # Environment: RPC_PORT (9944), GATEWAY_PORT (8080), METERS (20), INTERVAL (6 s).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -14,7 +15,9 @@ INTERVAL="${INTERVAL:-6}"
 
 ensure_system_packages
 ensure_rust
+ensure_node
 build_all
+build_web_app
 
 state="$(mktemp -d -t wattcoin-dev-XXXXXX)"
 pids=()
@@ -37,21 +40,23 @@ pids+=($!)
 log "starting the meter gateway: $METERS simulated meters, a reading each every ${INTERVAL} s"
 "$GATEWAY_BIN" --listen "127.0.0.1:${GATEWAY_PORT}" --db "$state/gateway.sqlite" \
 	--node-rpc "http://127.0.0.1:${RPC_PORT}" --simulate "$METERS" --interval "$INTERVAL" \
-	--heavy-meter 1000 --heavy-factor 200 2> "$state/gateway.log" &
+	--heavy-meter 1000 --heavy-factor 200 --web "$REPO_ROOT/web/dist" 2> "$state/gateway.log" &
 pids+=($!)
 
 cat >&2 <<TXT
 
+  web app:           http://127.0.0.1:${GATEWAY_PORT}/?rpc=ws://127.0.0.1:${RPC_PORT}
+                     (households: #/household, pick Alice for meter 1000; operators: #/operator as Alice)
   polkadot.js apps:  https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:${RPC_PORT}
   gateway:           http://127.0.0.1:${GATEWAY_PORT}/healthz   (log: $state/gateway.log)
 
   What to look at in apps:
   - Network > Explorer: a meters.ingestReadings transaction in most blocks, with
-    meters.ReadingsIngested and prepaid.RelayChanged events.
+    meters.ReadingsIngested and prepaid.SupplyChanged events.
   - Developer > Runtime calls > prepaidApi > meterStatus(1000): credit falling, then
-    relay Disconnected.
+    supply Disconnected.
   - Developer > Extrinsics > prepaid > topUp(1000, amount) as Bob: the meter reconnects
-    (a prepaid.RelayChanged event, Disconnected -> Connected).
+    (a prepaid.SupplyChanged event, Disconnected -> Connected).
   Ctrl-C stops the chain and the gateway.
 
 TXT

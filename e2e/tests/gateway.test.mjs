@@ -119,6 +119,29 @@ describe('the gateway follows the chain', () => {
     assert.ok((await allReadings(gateway.url)).some((r) => r.meter === NEW_METER));
   });
 
+  test("a household reads its meter's billing history, indexed from finalized blocks; nobody else does", async () => {
+    const WATT = 10n ** 12n;
+    const { blockHash, dispatchError } = await sendAndWait(api.tx.prepaid.topUp(NEW_METER, 7n * WATT), alice);
+    assert.equal(dispatchError, undefined);
+    const block = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+    const path = `${gateway.url}/v1/meters/${NEW_METER}/billing`;
+    const row = await waitFor(async () => {
+      const res = await fetch(path, { headers: { authorization: await ownerAuthorization(gateway.url, alice, NEW_METER) } });
+      assert.equal(res.status, 200);
+      return (await res.json()).billing.find((entry) => entry.block === block);
+    }, 60_000, `the billing row of block #${block}`);
+    const account = (await (await api.at(blockHash)).query.prepaid.meterAccounts(NEW_METER)).unwrap();
+    assert.equal(row.topped_up, (7n * WATT).toString());
+    assert.equal(row.credit, account.credit.toString());
+    assert.equal(row.debt, account.debt.toString());
+    assert.equal(row.supply, account.supply.type);
+    assert.equal(row.debited, '0', 'a top-up alone debits nothing (the meter has no tariff)');
+    const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
+    const other = await fetch(path, { headers: { authorization: await ownerAuthorization(gateway.url, bob, NEW_METER) } });
+    assert.equal(other.status, 403, await other.text());
+    assert.equal((await fetch(path)).status, 401);
+  });
+
   test('a reading the chain already has a later one for is refused at once', async () => {
     // Another reading with seq 2 (a different register), or seq 1: the chain is at seq 2.
     const stale = await post(device, 1, 120);
