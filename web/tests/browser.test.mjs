@@ -126,6 +126,21 @@ describe('the web app in a browser', () => {
     await cardShot(1001, 'household-top-up');
   });
 
+  test("a transaction the chain refuses shows the pallet's error, and a bad amount is refused before signing", async () => {
+    await open('Bob');
+    await card(1001).getByTestId('credit').waitFor({ timeout: 60_000 });
+    // Meter 1001 has 50 WATT: emergency credit is for low credit only.
+    await card(1001).getByTestId('emergency-credit').click();
+    const emergency = card(1001).getByTestId('emergency-credit-progress');
+    await waitFor(async () => (await emergency.getAttribute('data-stage')) === 'failed', 90_000, 'the refusal');
+    assert.match(await emergency.textContent(), /^Failed: prepaid\.CreditNotLow: \S/);
+    await card(1001).getByTestId('amount').fill('1,5');
+    await card(1001).getByTestId('top-up').click();
+    const topUp = card(1001).getByTestId('top-up-progress');
+    assert.equal(await topUp.getAttribute('data-stage'), 'failed');
+    assert.match(await topUp.textContent(), /"1,5" is not an amount of WATT/);
+  });
+
   test('a disconnected meter shows as disconnected, and reconnects after a top-up', async () => {
     await open('Alice');
     const supply = card(1000).getByTestId('supply');
