@@ -105,8 +105,12 @@ async function main() {
       db: join(dir, 'gateway.sqlite'),
       nodeRpc: node.rpcUrl.replace(/^ws/, 'http'),
       // The meters ignore their supply commands: thousands of storage proofs a block would load
-      // the node under test (the supply loop has its own test, e2e/tests/ocw.test.mjs).
-      args: ['--simulate', String(meters), '--interval', interval, '--ignore-supply'],
+      // the node under test (the supply loop has its own test, e2e/tests/ocw.test.mjs). No
+      // billing index either: a storage read per billed meter per block, thousands a block,
+      // on the node under test (a real gateway has its own machine; it is tested in
+      // e2e/tests/gateway.test.mjs and the browser tests).
+      args: ['--simulate', String(meters), '--interval', interval, '--ignore-supply',
+        '--no-billing-index'],
       logFile: join(dir, 'gateway.log'),
       // It derives every simulated meter's key before it answers: minutes for 100,000.
       timeoutMs: 60_000 + meters * 5,

@@ -196,7 +196,12 @@ pub mod pallet {
 		/// relayers it knows. A runtime sets its block authors' key (`AuraId`), so the gateway
 		/// knows its relayers from the chain; the worker signs with the first such key in the
 		/// node's keystore, and relays nothing without one.
-		type RelayerId: sp_runtime::RuntimeAppPublic;
+		type RelayerId: sp_runtime::RuntimeAppPublic + PartialEq;
+
+		/// The relayers among which the off-chain workers share the readings
+		/// ([`offchain::partition`]), in an order every node sees alike: a runtime gives its
+		/// block authors (the Aura authorities). Empty: every relayer relays every reading.
+		type Relayers: Get<Vec<Self::RelayerId>>;
 	}
 
 	/// Licensed operators, with the number of meters each manages.

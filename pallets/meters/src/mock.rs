@@ -66,6 +66,11 @@ pub const DEFAULT_RATED_POWER_W: u32 = 1_000_000_000;
 pub const MAX_METADATA_LEN: u32 = 32;
 
 parameter_types! {
+	/// The relayers the off-chain workers share the readings among (none: each relays all).
+	pub static Relayers: Vec<sp_runtime::app_crypto::sr25519::AppPublic> = Vec::new();
+}
+
+parameter_types! {
 	pub const MaxBatch: u32 = MAX_BATCH;
 }
 
@@ -82,6 +87,7 @@ impl pallet_meters::Config for Test {
 	type IngestLongevity = ConstU64<INGEST_LONGEVITY>;
 	type DefaultRatedPowerW = ConstU32<DEFAULT_RATED_POWER_W>;
 	type RelayerId = sp_runtime::app_crypto::sr25519::AppPublic;
+	type Relayers = Relayers;
 }
 
 impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test

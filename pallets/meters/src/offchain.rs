@@ -29,7 +29,12 @@
 //!    readings, the whole body one page, and the page consistent: cursors strictly increasing
 //!    after the requested one, `next` not before the last reading's. A page longer than
 //!    asked is cut to `MaxBatch` readings (its `next` becomes the last kept reading's cursor).
-//! 4. It judges every reading of the page against the chain's state with the rules of
+//! 4. It relays only its share of the readings ([`partition`]): with `n` block authors
+//!    ([`Config::Relayers`]), the readings of the meters with `meter % n` equal to its place
+//!    among them, and readings handed over to it by age when their relayer did not bring
+//!    them. Another relayer's readings are **deferred**: checked against the chain's state
+//!    (without their signatures), they hold the cursor until they are on chain.
+//!    It judges every reading of its share against the chain's state with the rules of
 //!    ingestion ([`crate::ingest::judge`], per meter in `seq` order): readings the chain
 //!    already has are skipped; readings it will never take (a forged signature, a reserved
 //!    flag, a timestamp before the meter's last reading or its registration) are dropped;
@@ -99,6 +104,7 @@ use codec::{Compact, DecodeAll, Encode, MaxEncodedLen};
 use core::fmt;
 use frame_support::traits::{Get, GetStorageVersion, StorageVersion, Time};
 use frame_system::pallet_prelude::BlockNumberFor;
+use partition::Partition;
 use sorting::sort_page;
 use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
@@ -196,6 +202,9 @@ pub struct RunReport {
 	pub refused: u32,
 	/// Readings the chain refuses for now but may take later; they hold the cursor.
 	pub held: u32,
+	/// Readings another relayer relays ([`partition`]) that are not on chain yet; they hold the
+	/// cursor.
+	pub deferred: u32,
 	/// Readings the chain would take.
 	pub new: u32,
 	/// Readings carried by the transactions the pool took.
@@ -323,7 +332,7 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) -> RunOutcome {
 		log::debug!(target: LOG_TARGET, "block {block:?}: the previous run is still going on");
 		return RunOutcome::Locked;
 	};
-	let Some(authorization) = relayer_authorization::<T>() else {
+	let Some((key, authorization)) = relayer_authorization::<T>() else {
 		log::warn!(
 			target: LOG_TARGET,
 			"block {block:?}: no relayer key in this node's keystore to sign the gateway's feed \
@@ -332,19 +341,21 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) -> RunOutcome {
 		);
 		return RunOutcome::NoRelayerKey;
 	};
-	let report = relay::<T>(&url, &authorization, block.saturated_into::<u64>());
+	let partition = Partition::of(&key, &T::Relayers::get());
+	let report = relay::<T>(&url, &authorization, partition, block.saturated_into::<u64>());
 	log_report(block, &report);
 	RunOutcome::Ran(report)
 }
 
-/// The `Authorization` header of this run's feed requests: the first relayer key of the
-/// node's keystore signs [`relayer_message`] of this chain at the node's clock (`None`: no
-/// key, or the keystore would not sign).
-fn relayer_authorization<T: Config>() -> Option<String> {
+/// This node's relayer key and the `Authorization` header of this run's feed requests: the
+/// first relayer key of the node's keystore signs [`relayer_message`] of this chain at the
+/// node's clock (`None`: no key, or the keystore would not sign).
+fn relayer_authorization<T: Config>() -> Option<(T::RelayerId, String)> {
 	let key = T::RelayerId::all().into_iter().next()?;
 	let at_ms = sp_io::offchain::timestamp().unix_millis();
 	let signature = key.sign(&relayer_message(Pallet::<T>::genesis_hash(), at_ms))?;
-	Some(feed_auth::relayer_authorization(&key.to_raw_vec(), at_ms, &signature.encode()))
+	let header = feed_auth::relayer_authorization(&key.to_raw_vec(), at_ms, &signature.encode());
+	Some((key, header))
 }
 
 /// The gateway URL in PERSISTENT off-chain storage, normalised.
@@ -379,7 +390,7 @@ fn load_cursor(cursor: &StorageValueRef) -> Cursor {
 /// Fetches pages after the confirmed cursor, advances the cursor over pages that hold nothing
 /// new and nothing held, and submits the first new readings found (see the module
 /// documentation).
-fn relay<T: Config>(url: &str, authorization: &str, block: u64) -> RunReport {
+fn relay<T: Config>(url: &str, authorization: &str, partition: Partition, block: u64) -> RunReport {
 	let key = cursor_key(url);
 	let cursor = StorageValueRef::persistent(&key);
 	let confirmed = load_cursor(&cursor);
@@ -419,10 +430,11 @@ fn relay<T: Config>(url: &str, authorization: &str, block: u64) -> RunReport {
 		}
 
 		let full = page.readings.len() >= limit as usize;
-		let sorted = sort_page::<T>(&page.readings, now_ms, &mut states);
+		let sorted = sort_page::<T>(&page.readings, now_ms, partition, &mut states);
 		report.on_chain = report.on_chain.saturating_add(sorted.on_chain);
 		report.refused = report.refused.saturating_add(sorted.refused);
 		report.held = report.held.saturating_add(sorted.held);
+		report.deferred = report.deferred.saturating_add(sorted.deferred);
 		report.new = report.new.saturating_add(sorted.new.len() as u32);
 		if !sorted.new.is_empty() {
 			// The cursor stays before these readings until a later run finds them on chain;
@@ -435,7 +447,7 @@ fn relay<T: Config>(url: &str, authorization: &str, block: u64) -> RunReport {
 			scan = page.next;
 			continue;
 		}
-		pinned |= sorted.held > 0;
+		pinned |= sorted.held > 0 || sorted.deferred > 0;
 		if !pinned {
 			// Everything up to `page.next` is on chain or will never be: confirmed.
 			cursor.set(&page.next);
@@ -469,6 +481,7 @@ fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
 		on_chain,
 		refused,
 		held,
+		deferred,
 		new,
 		submitted,
 		batches,
@@ -501,8 +514,9 @@ fn log_report<B: fmt::Debug>(block: B, report: &RunReport) {
 		log::info!(
 			target: LOG_TARGET,
 			"block {block:?}: fetched {fetched} reading(s) in {pages} page(s): {on_chain} \
-			 already on chain, {refused} refused, {held} held, {new} new, {submitted} \
-			 submitted in {batches} batch(es); cursor {cursor_before} -> {cursor_after}",
+			 already on chain, {refused} refused, {held} held, {deferred} another relayer's, \
+			 {new} new, {submitted} submitted in {batches} batch(es); cursor {cursor_before} \
+			 -> {cursor_after}",
 		);
 	}
 }
@@ -628,6 +642,7 @@ fn check_page(
 }
 
 pub mod batches;
+pub mod partition;
 mod sorting;
 #[cfg(test)]
 mod tests;

@@ -187,6 +187,18 @@ impl pallet_meters::Config for Runtime {
 	type DefaultRatedPowerW = ConstU32<24_000>;
 	// The gateway knows its relayers from the chain: the block authors.
 	type RelayerId = AuraId;
+	// The off-chain workers share the readings among the block authors.
+	type Relayers = AuraRelayers;
+}
+
+/// The block authors (Aura authorities), in the chain's order: the relayers the off-chain
+/// workers share the readings among (`pallet_meters::offchain::partition`).
+pub struct AuraRelayers;
+
+impl frame_support::traits::Get<alloc::vec::Vec<AuraId>> for AuraRelayers {
+	fn get() -> alloc::vec::Vec<AuraId> {
+		pallet_aura::Authorities::<Runtime>::get().into_inner()
+	}
 }
 
 parameter_types! {

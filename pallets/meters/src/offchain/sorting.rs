@@ -1,7 +1,8 @@
 //! Sorting a page's readings by what ingesting them now would do with each: new, on chain
-//! already, refused for good, or held (refused for now).
+//! already, refused for good, or held (refused for now); and deferred, another relayer's
+//! ([`super::partition`]), which are checked against the chain without their signatures.
 
-use super::{LOG_TARGET, MAX_HOLD_MS};
+use super::{partition::Partition, LOG_TARGET, MAX_HOLD_MS};
 use crate::{
 	ingest::{judge, Signatures, Verdict},
 	pallet::{Config, Meters, Pallet},
@@ -22,6 +23,9 @@ pub(super) struct SortedPage {
 	/// How many the chain refuses for now but may take later (an unknown, suspended or
 	/// tampered meter, a reading ahead of the chain's clock or of its predecessor).
 	pub held: u32,
+	/// How many are another relayer's and not on chain yet: they hold the cursor as held
+	/// readings do, until their relayer brings them or they are handed over to this one.
+	pub deferred: u32,
 }
 
 /// Sorts `readings` by what ingesting them now would do with each, with the rules of
@@ -29,6 +33,7 @@ pub(super) struct SortedPage {
 pub(super) fn sort_page<T: Config>(
 	readings: &[(Cursor, SignedReading)],
 	now_ms: Moment,
+	partition: Partition,
 	states: &mut BTreeMap<MeterId, Option<MeterInfo<T::AccountId>>>,
 ) -> SortedPage {
 	let genesis_hash = Pallet::<T>::genesis_hash();
@@ -40,17 +45,31 @@ pub(super) fn sort_page<T: Config>(
 	ordered.sort_by_key(|(_, signed)| (signed.reading.meter, signed.reading.seq));
 
 	let mut is_new = vec![false; readings.len()];
-	let mut sorted = SortedPage { new: Vec::new(), on_chain: 0, refused: 0, held: 0 };
+	let mut sorted = SortedPage { new: Vec::new(), on_chain: 0, refused: 0, held: 0, deferred: 0 };
 	for group in ordered.chunk_by(|(_, a), (_, b)| a.reading.meter == b.reading.meter) {
 		let Some((_, first)) = group.first() else { continue };
 		let meter = first.reading.meter;
 		let state = states.entry(meter).or_insert_with(|| Meters::<T>::get(meter));
 		for (index, signed) in group {
+			let reading = &signed.reading;
+			if !partition.takes(meter, reading.at_ms, now_ms) {
+				// Another relayer's: whether the chain has it, without verifying its signature.
+				match state.as_ref() {
+					Some(info) if reading.at_ms < info.readings_from_ms => {
+						sorted.refused.saturating_inc()
+					},
+					Some(info) if reading.seq <= info.last_seq => sorted.on_chain.saturating_inc(),
+					None if now_ms.saturating_sub(reading.at_ms) > MAX_HOLD_MS => {
+						sorted.refused.saturating_inc()
+					},
+					_ => sorted.deferred.saturating_inc(),
+				}
+				continue;
+			}
 			let verdict = match state.as_mut() {
 				Some(info) => judge(info, signed, genesis_hash, latest_ms, Signatures::Verify),
 				None => Verdict::Refused(RejectReason::UnknownMeter),
 			};
-			let reading = &signed.reading;
 			match verdict {
 				Verdict::Accepted(_) | Verdict::Tampered { .. } | Verdict::Implausible { .. } => {
 					if let Some(slot) = is_new.get_mut(*index) {

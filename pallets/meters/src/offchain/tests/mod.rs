@@ -543,4 +543,5 @@ fn last_seq(meter: MeterId) -> u64 {
 mod cursor;
 mod gateway;
 mod judging;
+mod partition;
 mod setup;
