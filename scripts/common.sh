@@ -103,11 +103,11 @@ ensure_node() {
 	local missing=() major
 	command -v node >/dev/null 2>&1 || missing+=(nodejs)
 	command -v npm >/dev/null 2>&1 || missing+=(npm)
-	install_packages "the end-to-end tests" "${missing[@]}"
+	install_packages "the web app and the end-to-end tests" "${missing[@]}"
 	major="$(node -p 'process.versions.node.split(".")[0]')"
 	[ "$major" -ge "$E2E_NODE_MIN_MAJOR" ] ||
-		die "the end-to-end tests need Node.js $E2E_NODE_MIN_MAJOR or newer; found $(node --version)"
-	log "Node.js $(node --version) (the e2e tests need $E2E_NODE_MIN_MAJOR or newer)"
+		die "the web app and the end-to-end tests need Node.js $E2E_NODE_MIN_MAJOR or newer; found $(node --version)"
+	log "Node.js $(node --version) (the web app and the e2e tests need $E2E_NODE_MIN_MAJOR or newer)"
 }
 
 # Builds every crate (the node with the runtime's wasm, the gateway) and their tests unless
