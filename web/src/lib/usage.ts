@@ -97,9 +97,13 @@ export function exactWatt(plancks: bigint): string {
   return `${negative ? '-' : ''}${abs / 10n ** 12n}.${(abs % 10n ** 12n).toString().padStart(12, '0')}`;
 }
 
-/** The statement as CSV: one line per block, amounts exact, times in ISO 8601 (UTC). */
+/**
+ * The statement as CSV: one line per block, amounts exact, times in ISO 8601 (UTC). The average
+ * price is what the block debited divided by its energy: the tariff's price for the hours the
+ * readings cover, with any standing charge the block also took.
+ */
 export function statementCsv(meter: number, rows: StatementRow[]): string {
-  const header = 'meter,block,time_utc,readings,energy_kwh,debited_watt,price_per_kwh_watt,topped_up_watt,tariff,credit_watt,debt_watt,emergency_used_watt,supply';
+  const header = 'meter,block,time_utc,readings,energy_kwh,debited_watt,average_price_per_kwh_watt,topped_up_watt,tariff,credit_watt,debt_watt,emergency_used_watt,supply';
   const lines = rows.map((r) => [
     meter,
     r.block,

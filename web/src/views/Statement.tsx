@@ -38,7 +38,7 @@ export function Statement({ meter, billing, spans }: { meter: number; billing: B
       <div class="scroll">
         <table data-testid="statement">
           <thead>
-            <tr><th>Time</th><th>Block</th><th>Energy</th><th>Debited</th><th>Price / kWh</th><th>Topped up</th><th>Credit after</th><th>Supply</th></tr>
+            <tr><th>Time</th><th>Block</th><th>Energy</th><th>Debited</th><th title="What the block debited divided by the energy: the tariff's price, with any standing charge the block also took">Average price / kWh</th><th>Topped up</th><th>Credit after</th><th>Supply</th></tr>
           </thead>
           <tbody>
             {rows.slice(-50).reverse().map((r) => (
