@@ -175,12 +175,19 @@ impl Http {
 		self
 	}
 
-	/// A client whose connections come from `ip` (another loopback address, say).
+	/// A client whose connections come from `ip` (another loopback address, say), each request
+	/// on a new connection.
 	pub fn with_local_ip(addr: SocketAddr, ip: std::net::IpAddr) -> Self {
 		let mut connector = HttpConnector::new();
 		connector.set_local_address(Some(ip));
 		Self {
-			client: Client::builder(TokioExecutor::new()).build(connector),
+			// A new connection for every request: a pooled keep-alive connection that the
+			// gateway closes (idle past its header timeout, or at its maximum age) just as a
+			// request goes out on it is reset, as HTTP/1.1 allows; these clients are floods,
+			// not well-behaved readers that retry.
+			client: Client::builder(TokioExecutor::new())
+				.pool_max_idle_per_host(0)
+				.build(connector),
 			base: format!("http://{addr}"),
 			relayer: None,
 		}
