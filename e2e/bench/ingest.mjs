@@ -155,16 +155,24 @@ async function main() {
       return block;
     };
 
+    // A block being read when the run stops (the gateway already stopped) is no failure; any
+    // other error while reading blocks fails the run at its end.
+    let readError = null;
     const unsubFinal = await api.rpc.chain.subscribeFinalizedHeads(async (header) => {
       const target = header.number.toNumber();
-      while (lastFinalized < target && !stopping) {
-        lastFinalized += 1;
-        const block = await readBlock(lastFinalized);
-        block.stored = (await health()).readings - startStored;
-        if (measuring) blocks.push(block);
-        log(`#${block.number}: ${block.accepted} readings accepted in ${block.batches} batch(es), ` +
-          `${block.rejected} refused, pool ${block.pool}, finality lag ${block.lag}` +
-          (measuring ? '' : ' (warm-up)'));
+      try {
+        while (lastFinalized < target && !stopping) {
+          lastFinalized += 1;
+          const block = await readBlock(lastFinalized);
+          block.stored = (await health()).readings - startStored;
+          if (measuring) blocks.push(block);
+          log(`#${block.number}: ${block.accepted} readings accepted in ${block.batches} batch(es), ` +
+            `${block.rejected} refused, pool ${block.pool}, finality lag ${block.lag}` +
+            (measuring ? '' : ' (warm-up)'));
+        }
+      } catch (err) {
+        if (!stopping && measuring) readError ??= err;
+        if (!stopping) log(`reading block #${lastFinalized} failed: ${err.message}`);
       }
     });
     cleanup.push(async () => unsubFinal());
@@ -198,6 +206,7 @@ async function main() {
     };
     await Promise.all([topUpTimer(), sleep(measureMs)]);
     measuring = false;
+    if (readError) throw new Error(`reading the finalized blocks failed: ${readError.message}`);
     const elapsedS = (Date.now() - measureStart) / 1000;
     const after = {
       constructed: await histogram(prometheus, 'substrate_proposer_block_constructed'),
