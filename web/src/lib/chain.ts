@@ -1,29 +1,9 @@
 // The node: one @polkadot/api connection, with the node's `wattcoin_*` RPC methods
-// (docs/rpc.md) declared so that `api.rpc.wattcoin.*` exists.
+// (docs/rpc.md, declared in e2e/lib/rpc.mjs) so that `api.rpc.wattcoin.*` exists.
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
-
-const at = { name: 'at', type: 'Hash', isOptional: true };
-
-export const wattcoinRpc = {
-  wattcoin: {
-    meterStatus: {
-      description: "A meter's registry record and prepaid account",
-      params: [{ name: 'meter', type: 'u64' }, at],
-      type: 'Json',
-    },
-    metersOf: {
-      description: 'One page of the meters an account owns',
-      params: [{ name: 'owner', type: 'AccountId' }, { name: 'page', type: 'Json', isOptional: true }, at],
-      type: 'Json',
-    },
-    quote: {
-      description: 'What an amount of energy (Wh) costs a meter now',
-      params: [{ name: 'meter', type: 'u64' }, { name: 'energyWh', type: 'u64' }, at],
-      type: 'Json',
-    },
-  },
-};
+// One declaration of the methods for the app and the e2e tests.
+import { wattcoinRpc } from '../../../e2e/lib/rpc.mjs';
 
 /** 1 WATT in plancks (12 decimals). */
 export const WATT = 10n ** 12n;
