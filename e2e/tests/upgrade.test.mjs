@@ -27,7 +27,7 @@ const FLAT_METER = 1002; // flat tariff, 50 WATT at genesis
 const METER_CREDIT = 50n * WATT;
 const OLD_SPEC = 101;
 /** The spec of the runtime built from this checkout. */
-const NEW_SPEC = 105;
+const NEW_SPEC = 106;
 const OLD_RUNTIME = join(repoRoot, 'e2e', 'fixtures', `wattcoin_runtime-${OLD_SPEC}.compact.compressed.wasm`);
 
 /** The runtime of this checkout: $WATTCOIN_RUNTIME_WASM, else the release build's. */

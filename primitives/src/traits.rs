@@ -28,25 +28,38 @@ pub struct Consumption {
 /// the ingesting transaction. It must not fail: billing problems (no tariff, no credit) are
 /// the billing pallet's state, not a reason to refuse a verified reading.
 pub trait OnConsumption<AccountId> {
+	/// What the implementation keeps over the readings of one batch: a new value for each
+	/// batch (and for a reading billed on its own), handed to each of its `on_consumption`
+	/// calls. pallet-prepaid keeps the storage the batch's billing already read and wrote, so
+	/// that a key its readings share (their tariff, their operator's revenue) is paid for once
+	/// a batch, as the block's cache and overlay serve it after the first time.
+	type Batch: Default;
+
 	/// Account for one interval of consumption of a meter managed by `operator` (the operator
-	/// to be paid for it); returns the weight actually used.
-	fn on_consumption(consumption: &Consumption, operator: &AccountId) -> Weight;
+	/// to be paid for it), the reading being one of `batch`; returns the weight actually used.
+	fn on_consumption(
+		consumption: &Consumption,
+		operator: &AccountId,
+		batch: &mut Self::Batch,
+	) -> Weight;
 
 	/// The most weight one `on_consumption` call can use (charged up front per reading by
-	/// `ingest_readings`, the unused part refunded).
+	/// `ingest_readings`, the unused part refunded), whatever the batch.
 	fn max_weight() -> Weight;
 
-	/// The most weight an ordinary reading's `on_consumption` uses (what most readings use,
-	/// at most [`Self::max_weight`]): relayers plan how many batches a block takes with it,
-	/// since a block fits batches by the weight they used once refunded. `max_weight` unless
-	/// the implementation knows better.
-	fn ordinary_weight() -> Weight {
-		Self::max_weight()
+	/// The most weight `n` ordinary readings of one batch use (what most batches use, at most
+	/// `n` times [`Self::max_weight`]): relayers plan how many batches a block takes with it,
+	/// since a block fits batches by the weight they used once refunded. `n` times
+	/// `max_weight` unless the implementation knows better.
+	fn ordinary_weight(n: u32) -> Weight {
+		Self::max_weight().saturating_mul(n.into())
 	}
 }
 
 impl<AccountId> OnConsumption<AccountId> for () {
-	fn on_consumption(_: &Consumption, _: &AccountId) -> Weight {
+	type Batch = ();
+
+	fn on_consumption(_: &Consumption, _: &AccountId, _: &mut ()) -> Weight {
 		Weight::zero()
 	}
 	fn max_weight() -> Weight {

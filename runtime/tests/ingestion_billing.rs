@@ -2,7 +2,7 @@
 //! pallet-meters through the authorized-transaction path are billed by pallet-prepaid, and a
 //! neighbour's top-up reconnects the meter.
 
-use frame_support::assert_ok;
+use frame_support::{assert_ok, weights::Weight};
 use frame_system::offchain::CreateAuthorizedTransaction;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
@@ -182,4 +182,64 @@ fn the_pool_refuses_a_valid_reading_padded_with_forged_ones() {
 		// ...and the honest batch carrying the real reading is valid.
 		assert!(validate(vec![valid, reading(2, 1, NOON, 500)]).is_ok());
 	});
+}
+
+/// The normal-class weight `batch` adds to the block once applied and refunded.
+fn block_weight_of(batch: Vec<SignedReading>) -> Weight {
+	use frame_support::dispatch::DispatchClass;
+	let before = *System::block_weight().get(DispatchClass::Normal);
+	assert_ok!(ingest(batch));
+	System::block_weight().get(DispatchClass::Normal).saturating_sub(before)
+}
+
+#[test]
+fn readings_of_one_batch_pay_for_the_storage_they_share_once() {
+	use pallet_meters::IngestOutcome;
+	use wattcoin_primitives::traits::OnConsumption;
+	use wattcoin_runtime::{AccountId, Meters};
+	dev_chain().execute_with(|| {
+		// Meters 1002 and 1004: the same flat tariff of the same operator. First their
+		// baselines (nothing billed).
+		assert_ok!(ingest(vec![reading(2, 1, NOON, 500), reading(4, 1, NOON, 7_000)]));
+		let one = vec![reading(2, 2, NOON + 10 * MINUTE, 1_500)];
+		let two = vec![
+			reading(2, 3, NOON + 20 * MINUTE, 2_500),
+			reading(4, 2, NOON + 20 * MINUTE, 10_000),
+		];
+		let dispatch = |accepted| {
+			Meters::ingest_weight_used(
+				&IngestOutcome { accepted, ..Default::default() },
+				Weight::zero(),
+			)
+		};
+		let authorization = Meters::authorize_weight(&two) - Meters::authorize_weight(&one);
+		let (one, two) = (block_weight_of(one), block_weight_of(two));
+		// The second reading of a batch pays its authorization, its meter, and its billing
+		// (a reading on a tariff of one version, the supply state unchanged) less the storage
+		// the first reading's billing already read and wrote: the tariff, and the operator's
+		// revenue (read and written).
+		let alone = <Prepaid as OnConsumption<AccountId>>::ordinary_weight(1);
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		let shared = db.reads(2).saturating_add(db.writes(1));
+		assert!(alone.all_gt(shared));
+		// (Proof sizes differ by the batches' lengths, which the block also counts.)
+		assert_eq!(
+			(two - one).ref_time(),
+			(authorization + dispatch(2) - dispatch(1) + alone - shared).ref_time()
+		);
+	});
+}
+
+/// What the off-chain worker submits for one block, from the runtime's weights: the full
+/// batches a block takes, then a smaller one in the weight they leave. The load benchmark's
+/// smoke run in CI checks the same on a live node; this says where the figure comes from.
+#[test]
+fn a_block_takes_six_full_batches_and_a_smaller_seventh() {
+	let sizes = pallet_meters::offchain::batches::batch_sizes::<Runtime>();
+	println!("batches a block takes: {sizes:?}");
+	let full =
+		<<Runtime as pallet_meters::Config>::MaxBatch as frame_support::traits::Get<u32>>::get();
+	assert_eq!(sizes.iter().filter(|&&size| size == full).count(), 6, "{sizes:?}");
+	assert_eq!(sizes.len(), 7, "{sizes:?}");
+	assert!(sizes[6] > full / 2, "{sizes:?}");
 }

@@ -275,6 +275,7 @@ impl<T: Config> Pallet<T> {
 		let latest_ms = Self::latest_acceptable_ms();
 		let mut outcome = IngestOutcome::default();
 		let mut consumption_weight = Weight::zero();
+		let mut billing = <T::OnConsumption as OnConsumption<T::AccountId>>::Batch::default();
 
 		let ordered = by_meter_and_seq(batch.iter());
 		for group in ordered.chunk_by(|a, b| a.reading.meter == b.reading.meter) {
@@ -307,6 +308,7 @@ impl<T: Config> Pallet<T> {
 							consumption_weight.saturating_accrue(T::OnConsumption::on_consumption(
 								&consumption,
 								&info.operator,
+								&mut billing,
 							));
 						}
 					},

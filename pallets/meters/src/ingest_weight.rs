@@ -27,11 +27,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight an ordinary batch of `n` readings uses once refunded: every reading taken
-	/// and billed at `OnConsumption::ordinary_weight` (what relayers plan a block with).
+	/// and billed as `OnConsumption::ordinary_weight` says (what relayers plan a block with).
 	pub fn ingest_weight_ordinary(n: u32) -> Weight {
 		Self::ingest_base_weight()
 			.saturating_add(Self::ingest_slope(n))
-			.saturating_add(T::OnConsumption::ordinary_weight().saturating_mul(n.into()))
+			.saturating_add(T::OnConsumption::ordinary_weight(n))
 	}
 
 	/// The weight `ingest_readings` is charged before dispatch for `batch`: dispatch verifies

@@ -42,9 +42,16 @@ construct_runtime!(
 	}
 );
 
+parameter_types! {
+	/// The mock's block weights: frame-system's defaults, which a test may change (for this
+	/// test's thread only).
+	pub static BlockLimits: frame_system::limits::BlockWeights = Default::default();
+}
+
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type BlockWeights = BlockLimits;
 }
 
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
@@ -153,7 +160,9 @@ thread_local! {
 pub struct RecordConsumption;
 
 impl OnConsumption<u64> for RecordConsumption {
-	fn on_consumption(consumption: &Consumption, operator: &u64) -> Weight {
+	type Batch = ();
+
+	fn on_consumption(consumption: &Consumption, operator: &u64, _: &mut ()) -> Weight {
 		CONSUMED.with(|c| c.borrow_mut().push(*consumption));
 		PAID_TO.with(|p| p.borrow_mut().push(*operator));
 		CONSUMPTION_WEIGHT

@@ -44,8 +44,8 @@
 //!    pool refuses a whole batch with any reading the chain would not take.
 //! 5. A full page (the gateway has more) with new readings does not end the run: it reads on,
 //!    judging later pages against the state the earlier pages' readings would leave, until it
-//!    holds as many new readings as a block can take ([`batches::max_batches`] batches of
-//!    `MaxBatch`) or a page is not full. It packs them into batches that share no meter
+//!    holds as many new readings as a block can take ([`batches::batch_sizes`]: full batches
+//!    of `MaxBatch`, then a smaller one in the weight they leave) or a page is not full. It packs them into batches that share no meter
 //!    ([`batches::pack`]: each is valid on its own, so the pool admits them all and one block
 //!    takes several) and submits each, in the gateway's order, as one authorized feeless
 //!    transaction `ingest_readings { batch }` (a general transaction built by
@@ -412,8 +412,8 @@ fn relay<T: Config>(url: &str, authorization: &str, partition: Partition, block:
 	// meter's readings on a later page are judged after those of earlier pages.
 	let mut states = BTreeMap::new();
 	let mut new: Vec<SignedReading> = Vec::new();
-	let max_batches = batches::max_batches::<T>();
-	let capacity = (limit as usize).saturating_mul(max_batches as usize);
+	let sizes = batches::batch_sizes::<T>();
+	let capacity = sizes.iter().map(|&size| size as usize).sum::<usize>();
 
 	for _ in 0..MAX_PAGES_PER_RUN {
 		let page = match fetch_page(url, authorization, scan, limit) {
@@ -460,7 +460,7 @@ fn relay<T: Config>(url: &str, authorization: &str, partition: Partition, block:
 		}
 	}
 	if !new.is_empty() {
-		let batches = batches::pack(new, limit, max_batches);
+		let batches = batches::pack(new, &sizes);
 		report.batches = batches.len() as u32;
 		let (submitted, refused) = batches::submit_all::<T>(batches);
 		report.submitted = submitted;

@@ -32,7 +32,8 @@ impl<T: Config> Pallet<T> {
 		if bill {
 			let consumption =
 				Consumption { meter, from_ms: info.last_at_ms, to_ms: held.at_ms, energy_wh };
-			T::OnConsumption::on_consumption(&consumption, &info.operator);
+			// A reading billed on its own: a batch of one.
+			T::OnConsumption::on_consumption(&consumption, &info.operator, &mut Default::default());
 		}
 		info.last_at_ms = held.at_ms;
 		info.last_cumulative_wh = held.cumulative_wh;

@@ -342,7 +342,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			Prepaid::<T>::on_consumption(&reading, &op);
+			Prepaid::<T>::on_consumption(&reading, &op, &mut Default::default());
 		}
 
 		let account = MeterAccounts::<T>::get(METER).expect("meter account");
@@ -369,7 +369,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			weight = Prepaid::<T>::on_consumption(&reading, &op);
+			weight = Prepaid::<T>::on_consumption(&reading, &op, &mut Default::default());
 		}
 
 		assert_eq!(weight, T::WeightInfo::on_consumption_same_tariff(v));
@@ -387,7 +387,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			Prepaid::<T>::on_consumption(&reading, &op);
+			Prepaid::<T>::on_consumption(&reading, &op, &mut Default::default());
 		}
 
 		assert_eq!(MeterAccounts::<T>::get(METER).map(|a| a.unbilled_wh), Some(1_000));

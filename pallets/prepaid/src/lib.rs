@@ -101,6 +101,7 @@ mod tariffs;
 #[cfg(test)]
 mod tests;
 
+pub use billing::BillingBatch;
 pub use weights::WeightInfo;
 
 /// Log target of this pallet.

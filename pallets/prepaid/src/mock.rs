@@ -236,8 +236,11 @@ pub fn consume(meter: MeterId, from_ms: Moment, to_ms: Moment, energy_wh: WattHo
 pub fn consume_at_chain_time(meter: MeterId, from_ms: Moment, to_ms: Moment, energy_wh: WattHours) {
 	// pallet-meters pays the operator managing the meter, which it knows.
 	let operator = MockMeters::meter(meter).map_or(OPERATOR, |m| m.operator);
-	let weight =
-		Prepaid::on_consumption(&Consumption { meter, from_ms, to_ms, energy_wh }, &operator);
+	let weight = Prepaid::on_consumption(
+		&Consumption { meter, from_ms, to_ms, energy_wh },
+		&operator,
+		&mut Default::default(),
+	);
 	assert!(weight.all_lte(<Prepaid as OnConsumption<AccountId>>::max_weight()));
 }
 

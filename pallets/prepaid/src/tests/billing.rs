@@ -198,7 +198,11 @@ fn a_reading_weighs_its_tariffs_versions_and_a_switch_the_worst_case() {
 				to_ms: to,
 				energy_wh: 10,
 			};
-			<Prepaid as OnConsumption<AccountId>>::on_consumption(&consumption, &OPERATOR)
+			<Prepaid as OnConsumption<AccountId>>::on_consumption(
+				&consumption,
+				&OPERATOR,
+				&mut Default::default(),
+			)
 		};
 		// The benchmark's worst case changes the supply state (a `SupplyOrders` write); a
 		// reading that leaves it as it is weighs one write less.
@@ -207,7 +211,7 @@ fn a_reading_weighs_its_tariffs_versions_and_a_switch_the_worst_case() {
 		// One version: the least work, for an hour or for months (pricing is in closed form).
 		assert_eq!(bill(at_hour(0), at_hour(1)), same_tariff(1));
 		assert_eq!(bill(at_hour(1), at_hour(24 * 90)), same_tariff(1));
-		assert_eq!(<Prepaid as OnConsumption<AccountId>>::ordinary_weight(), same_tariff(1));
+		assert_eq!(<Prepaid as OnConsumption<AccountId>>::ordinary_weight(1), same_tariff(1));
 		// A change announced: two versions to price.
 		let change = at_hour(24 * 90) + 8 * DAY_MS;
 		set_now(at_hour(24 * 90));
@@ -246,8 +250,88 @@ fn a_reading_that_changes_the_supply_state_weighs_the_order_it_writes() {
 				energy_wh: 600,
 			},
 			&OPERATOR,
+			&mut Default::default(),
 		);
 		assert_eq!(supply(METER), SupplyState::LowCredit);
 		assert_eq!(weight, <() as WeightInfo>::on_consumption_same_tariff(1));
+	});
+}
+
+#[test]
+fn readings_of_one_batch_pay_once_for_the_tariff_and_the_revenue_they_share() {
+	use crate::weights::WeightInfo;
+	ExtBuilder::default().build_and_execute(|| {
+		let id = funded_meter(METER, flat(MILLIWATT), 100 * UNIT);
+		top_up(NEIGHBOUR, METER_2, 100 * UNIT);
+		assign(METER_2, id);
+		let other = create(OPERATOR_2, flat(2 * MILLIWATT));
+		top_up(NEIGHBOUR, METER_3, 100 * UNIT);
+		assign(METER_3, other);
+		set_now(at_hour(2));
+		let bill = |meter,
+		            operator,
+		            from: Moment,
+		            energy_wh,
+		            batch: &mut crate::BillingBatch<AccountId>| {
+			let consumption = wattcoin_primitives::traits::Consumption {
+				meter,
+				from_ms: from,
+				to_ms: from + HOUR_MS,
+				energy_wh,
+			};
+			<Prepaid as OnConsumption<AccountId>>::on_consumption(&consumption, &operator, batch)
+		};
+		let db = <Test as frame_system::Config>::DbWeight::get();
+		let alone = <() as WeightInfo>::on_consumption_same_tariff(1) - db.writes(1);
+		let tariff = db.reads(1);
+		let shared_revenue = db.reads_writes(1, 1);
+
+		let mut batch = crate::BillingBatch::default();
+		assert_eq!(bill(METER, OPERATOR, at_hour(0), 10, &mut batch), alone);
+		// The same tariff and operator: both were read, the revenue written, by the first.
+		assert_eq!(
+			bill(METER_2, OPERATOR, at_hour(0), 10, &mut batch),
+			alone - tariff - shared_revenue
+		);
+		// Another operator's tariff: its own reads and write.
+		assert_eq!(bill(METER_3, OPERATOR_2, at_hour(0), 10, &mut batch), alone);
+		assert_eq!(
+			bill(METER, OPERATOR, at_hour(1), 10, &mut batch),
+			alone - tariff - shared_revenue
+		);
+		// The next batch pays again.
+		let mut next = crate::BillingBatch::default();
+		assert_eq!(bill(METER_2, OPERATOR, at_hour(1), 10, &mut next), alone);
+		// Every reading was billed as if alone: 40 Wh at 1 mW/Wh, 10 Wh at 2 mW/Wh.
+		assert_eq!(revenue(OPERATOR), 40 * MILLIWATT / 1_000);
+		assert_eq!(revenue(OPERATOR_2), 10 * 2 * MILLIWATT / 1_000);
+	});
+}
+
+#[test]
+fn a_reading_that_pays_nothing_leaves_the_revenue_to_be_paid_for_by_the_next() {
+	use crate::weights::WeightInfo;
+	ExtBuilder::default().build_and_execute(|| {
+		let id = funded_meter(METER, flat(MILLIWATT), 100 * UNIT);
+		top_up(NEIGHBOUR, METER_2, 100 * UNIT);
+		assign(METER_2, id);
+		set_now(at_hour(1));
+		let bill = |meter, energy_wh, batch: &mut crate::BillingBatch<AccountId>| {
+			let consumption = wattcoin_primitives::traits::Consumption {
+				meter,
+				from_ms: at_hour(0),
+				to_ms: at_hour(1),
+				energy_wh,
+			};
+			<Prepaid as OnConsumption<AccountId>>::on_consumption(&consumption, &OPERATOR, batch)
+		};
+		let db = <Test as frame_system::Config>::DbWeight::get();
+		let alone = <() as WeightInfo>::on_consumption_same_tariff(1) - db.writes(1);
+		let mut batch = crate::BillingBatch::default();
+		// No energy, no standing charge: nothing paid, the revenue not touched.
+		assert_eq!(bill(METER, 0, &mut batch), alone);
+		assert_eq!(revenue(OPERATOR), 0);
+		// The tariff was read; the revenue is read and written now, and paid for.
+		assert_eq!(bill(METER_2, 10, &mut batch), alone - db.reads(1));
 	});
 }

@@ -271,3 +271,71 @@ fn a_backlog_fills_several_batches_that_one_block_takes() {
 	let report = relay.run_report(2);
 	assert_eq!((report.on_chain, report.new, report.cursor_after), (40, 0, 40));
 }
+
+/// How a block author fills a block with batches of the worker's readings, as
+/// `frame_system::CheckWeight` does: the next batch goes in while its charge (worst case up
+/// front) fits the weight the batches before it used once refunded; each batch as large as
+/// fits, at most `MaxBatch`. The sizes of the batches a block takes, at most `most`.
+fn block_fill(most: u32) -> Vec<u32> {
+	let weights: frame_system::limits::BlockWeights =
+		<Test as frame_system::Config>::BlockWeights::get();
+	let normal = weights.get(frame_support::dispatch::DispatchClass::Normal);
+	let budget = normal.max_total.unwrap_or(weights.max_block);
+	let authorization =
+		|n| PalletMeters::authorize_weight_upper_bound(n).saturating_add(normal.base_extrinsic);
+	let charged = |n| PalletMeters::ingest_weight_upper_bound(n).saturating_add(authorization(n));
+	let used = |n| PalletMeters::ingest_weight_ordinary(n).saturating_add(authorization(n));
+	let mut sizes = Vec::new();
+	let mut spent = frame_support::weights::Weight::zero();
+	while (sizes.len() as u32) < most {
+		let Some(size) =
+			(1..=MAX_BATCH).rev().find(|&n| spent.saturating_add(charged(n)).all_lte(budget))
+		else {
+			break;
+		};
+		sizes.push(size);
+		spent = spent.saturating_add(used(size));
+	}
+	sizes
+}
+
+#[test]
+fn a_backlog_fills_the_block_with_full_batches_and_a_smaller_last_one() {
+	let (builder, devices) = many_meters(8 * MAX_BATCH as u8);
+	let mut relay = Relay::new(builder);
+	// A block whose normal class takes four full batches and half of another, as the
+	// runtime's takes five and most of a sixth.
+	let full = |n| {
+		PalletMeters::ingest_weight_ordinary(n)
+			.saturating_add(PalletMeters::authorize_weight_upper_bound(n))
+	};
+	let budget = full(MAX_BATCH).saturating_mul(4).saturating_add(full(MAX_BATCH / 2));
+	crate::mock::BlockLimits::set(frame_system::limits::BlockWeights::simple_max(budget));
+	let fill = relay.execute(|| block_fill(batches::MAX_BATCHES_PER_RUN));
+	let full = fill.iter().filter(|&&size| size == MAX_BATCH).count();
+	assert!(
+		full >= 2 && fill.len() == full + 1,
+		"the mock's blocks end with a smaller batch: {fill:?}"
+	);
+	let readings: Vec<SignedReading> =
+		devices.iter().map(|(meter, device)| device.sign(reading(*meter, 1, 0))).collect();
+	// As many full pages as the block takes: the worker reads them all (before the last
+	// smaller batch it stopped a page short).
+	let taken = fill.iter().sum::<u32>() as usize;
+	let pages = taken.div_ceil(MAX_BATCH as usize);
+	for (i, chunk) in readings.chunks(MAX_BATCH as usize).take(pages).enumerate() {
+		let first = (i * MAX_BATCH as usize) as Cursor;
+		relay.serve(first, &page(first + 1, chunk));
+	}
+	let report = relay.run_report(1);
+	let sizes: Vec<u32> = relay.submitted().iter().map(|batch| batch.len() as u32).collect();
+	assert_eq!(sizes, fill, "the worker's batches are what one block takes");
+	assert_eq!(report.submitted, fill.iter().sum::<u32>());
+	// The batches apply in one block, and the next run finds them all on chain.
+	relay.include_submitted();
+	relay.execute(|| {
+		for (meter, _) in &devices[..taken] {
+			assert_eq!(Meters::<Test>::get(meter).unwrap().last_seq, 1, "meter {meter}");
+		}
+	});
+}
