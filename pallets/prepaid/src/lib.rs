@@ -24,7 +24,9 @@
 //!    it is priced at the terms in force over the reading's interval (pure functions of
 //!    [`pricing`]), taken from credit and credited to the [`Revenue`] of the operator managing
 //!    the meter (pallet-meters names it), which withdraws it with
-//!    [`withdraw_revenue`](Pallet::withdraw_revenue).
+//!    [`withdraw_revenue`](Pallet::withdraw_revenue). The readings of one batch are billed
+//!    with one [`BillingBatch`], so that the tariff and the revenue they share are paid for
+//!    once a batch.
 //! 6. After every reading and every payment the meter's **supply state** follows its credit:
 //!    `Connected`, `LowCredit`, `Emergency` (on emergency credit the owner took with
 //!    [`take_emergency_credit`](Pallet::take_emergency_credit)) or `Disconnected`, each change
