@@ -141,12 +141,15 @@ pub const HTTP_TIMEOUT_MS: u64 = 2_000;
 
 /// The most pages one run fetches (a run fetches another page after a page whose readings
 /// were all on chain or refused, and after a full page of new readings while more batches fit
-/// in a block). Twice the most batches a run submits: a run first reads past the pages the
-/// last block carried (up to one per batch) before it finds new readings; with only as many
-/// pages as batches it ran out of pages there every third block and relayed nothing for it
-/// (measured with `scripts/bench-ingest.sh` at three batches a block: 2,997, 1,003 and 0
-/// readings in turn).
-pub const MAX_PAGES_PER_RUN: u32 = 2 * batches::MAX_BATCHES_PER_RUN;
+/// in a block). Three times the most batches a run submits: a run first reads past the pages
+/// the blocks since its confirmed cursor carried before it finds new readings, and that cursor
+/// can be two blocks behind (a page split between a block's smaller last batch and the pool
+/// holds it). Measured with `scripts/bench-ingest.sh`:
+/// - with as many pages as batches (three), a run ran out of pages there every third block
+///   and relayed nothing for it (2,997, 1,003 and 0 readings in turn);
+/// - with twice as many (16) and seven batches a block, one run in four read 16 pages of which
+///   12,430 readings were on chain, and relayed 3,570 (a block of 4 batches instead of 7).
+pub const MAX_PAGES_PER_RUN: u32 = 3 * batches::MAX_BATCHES_PER_RUN;
 
 /// The lock's time expiry, in milliseconds: longer than the longest run (every page's request
 /// at its deadline, and the sorting of the pages).

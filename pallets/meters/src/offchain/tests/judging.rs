@@ -290,7 +290,7 @@ fn readings_behind_a_long_held_stretch_are_relayed_all_the_same() {
 		(1..=max).map(|seq| d2.sign(reading(M2, seq, seq))).collect();
 	relay.execute(|| {
 		assert_ok!(PalletMeters::suspend(RuntimeOrigin::signed(ALICE), M1));
-		put_on_chain(on_chain.clone());
+		on_chain.chunks(MAX_BATCH as usize).for_each(|c| put_on_chain(c.to_vec()));
 	});
 	let held = d1.sign(reading(M1, 1, 100));
 	let fresh = d2.sign(reading(M2, max + 1, max + 1));
