@@ -30,7 +30,7 @@ run_upgrade_test() {
 # A short run of the ingestion load benchmark (docs/benchmarks.md, "Load benchmark"): it fails
 # if fewer readings per finalized block are accepted than the floor measured on this machine.
 run_ingest_smoke() {
-	"$REPO_ROOT/scripts/bench-ingest.sh" --meters 1000 --rate 1500 --minutes 1.5 --warmup 30 \
+	"$REPO_ROOT/scripts/bench-ingest.sh" --meters 10000 --rate 1500 --minutes 1.5 --warmup 30 \
 		--min-per-block 6300
 }
 
